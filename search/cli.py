@@ -1,0 +1,261 @@
+"""The docsearch command line: index, query, extract, serve."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+from search import __version__
+from search.errors import DocsearchError
+
+log = logging.getLogger("docsearch")
+
+DEFAULT_CORPUS = "corpus"
+EXIT_ERROR = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `docsearch` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        return args.handler(args) or 0
+    except DocsearchError as exc:
+        print(f"docsearch: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("docsearch: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="docsearch",
+        description="Search news articles, statements and briefing transcripts by who said "
+                    "what, when, for which organisation.",
+        epilog="Run 'docsearch COMMAND --help' for the options of a command.")
+    parser.add_argument("--version", action="version", version=f"docsearch {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_index(commands)
+    _add_query(commands)
+    _add_extract(commands)
+    _add_serve(commands)
+    return parser
+
+
+def _index_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", metavar="DIR", default=None,
+                        help="index directory (default: $DOCSEARCH_INDEX or ./index)")
+
+
+def _add_index(commands) -> None:
+    parser = commands.add_parser(
+        "index", help="index documents (text and HTML) into a search index",
+        description="Read documents, extract speakers, organisations and dates per paragraph, "
+                    "and write the search index. Unreadable files are skipped and named.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", default=[DEFAULT_CORPUS],
+                        help="files or folders to index (default: ./corpus)")
+    _index_option(parser)
+    parser.set_defaults(handler=run_index)
+
+
+def _add_query(commands) -> None:
+    parser = commands.add_parser(
+        "query", help="search the index",
+        description="Search paragraphs with Whoosh query syntax: words, \"phrases\", AND/OR/NOT, "
+                    "wildcards (sanction*), field:value (speaker:, organisation:, title:, "
+                    "document:).",
+        epilog='Example: docsearch query "chemical weapons" --speaker "Jane Doe" --from 2017')
+    parser.add_argument("query", metavar="QUERY", help="the query, in Whoosh syntax")
+    parser.add_argument("--speaker", action="append", default=[], metavar="NAME",
+                        help="only paragraphs by this speaker (repeat for any of several)")
+    parser.add_argument("--organisation", "--organization", action="append", default=[],
+                        metavar="NAME", help="only paragraphs naming this organisation "
+                                             "(repeat for any of several)")
+    parser.add_argument("--document", action="append", default=[], metavar="ID",
+                        help="only paragraphs of this document")
+    parser.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="documents dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE",
+                        help="documents dated on or before DATE")
+    parser.add_argument("--sort", choices=("relevance", "newest", "oldest"), default="relevance")
+    parser.add_argument("--limit", type=int, default=10, metavar="N", help="hits per page")
+    parser.add_argument("--page", type=int, default=1, metavar="N", help="page number, from 1")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    _index_option(parser)
+    parser.set_defaults(handler=run_query)
+
+
+def _add_extract(commands) -> None:
+    parser = commands.add_parser(
+        "extract", help="print the paragraphs and metadata extracted from files",
+        description="Read files and print, per body paragraph, its speakers, organisations "
+                    "and dates. With --json, one JSON object per line.")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--json", action="store_true", help="one JSON object per paragraph")
+    parser.set_defaults(handler=run_extract)
+
+
+def _add_serve(commands) -> None:
+    parser = commands.add_parser(
+        "serve", help="serve the search web app",
+        description="Serve the search page with a production WSGI server (waitress). "
+                    "Indexes the corpus first when there is no index yet.")
+    _index_option(parser)
+    parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
+                        help="corpus folder (default: ./corpus)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.set_defaults(handler=run_serve)
+
+
+def run_index(args: argparse.Namespace) -> int:
+    """`docsearch index`: build the index and report what was indexed and skipped."""
+    from search.index import build_index, index_dir_from
+
+    index_dir = index_dir_from(args.index)
+    report = build_index([Path(p) for p in args.paths], index_dir, progress=_progress_printer())
+    for path, message in report.warnings:
+        print(f"warning: {path}: {message}", file=sys.stderr)
+    for path, reason in report.skipped:
+        print(f"skipped: {path}: {reason}", file=sys.stderr)
+    print(f"indexed {report.documents} documents, {report.paragraphs} paragraphs into {index_dir}"
+          + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
+    return 0
+
+
+def _progress_printer():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(f"\rreading documents {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_query(args: argparse.Namespace) -> int:
+    """`docsearch query`: print ranked paragraphs and facet counts."""
+    from search.index import index_dir_from, open_index
+    from search.query import SearchRequest, search
+
+    request = SearchRequest(
+        q=args.query, speakers=args.speaker, organisations=args.organisation,
+        documents=args.document, date_from=args.date_from, date_to=args.date_to,
+        sort=args.sort, page=args.page, page_size=args.limit)
+    with open_index(index_dir_from(args.index)).searcher() as searcher:
+        result = search(searcher, request)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(format_results(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    return 0
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def terminal_snippet(snippet: str, color: bool) -> str:
+    """A <mark> snippet for a terminal: marks become bold yellow (or *stars* without colour)."""
+    if color:
+        marked = _MARK.sub(lambda m: f"\x1b[1;33m{m[1]}\x1b[0m", snippet)
+    else:
+        marked = _MARK.sub(lambda m: f"*{m[1]}*", snippet)
+    return html.unescape(marked)
+
+
+def format_results(result: dict, color: bool = False) -> str:
+    """Human-readable results: hits with their metadata, then facet counts."""
+    lines = [f"{result['total']} paragraphs match"
+             + (f" (page {result['page']} of {result['pages']})" if result["pages"] > 1 else "")]
+    if result.get("suggestion"):
+        lines.append(f"Did you mean: {result['suggestion']}")
+    for rank, hit in enumerate(result["hits"], start=(result["page"] - 1) * result["page_size"] + 1):
+        where = f"{hit['title']} [{hit['document']} \u00b6{hit['paragraph']}]"
+        if hit["document_date"]:
+            where += f", {hit['document_date']}"
+        lines.append("")
+        lines.append(f"{rank}. {where}")
+        if hit["speakers"]:
+            lines.append("   speaker: " + ", ".join(_person(hit, name) for name in hit["speakers"]))
+        if hit["organisations"]:
+            lines.append("   organisations: " + ", ".join(hit["organisations"]))
+        lines.append("   " + terminal_snippet(hit["snippet"], color))
+    for name, counts in result["facets"].items():
+        if counts and name != "month":
+            shown = ", ".join(f"{value} ({count})" for value, count in list(counts.items())[:10])
+            lines.append(f"\n{name}: {shown}")
+    return "\n".join(lines)
+
+
+def _person(hit: dict, name: str) -> str:
+    person = hit.get("people", {}).get(name) or {}
+    details = ", ".join(v for v in (person.get("title"), person.get("organisation")) if v)
+    return f"{name} ({details})" if details else name
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """`docsearch extract`: print each paragraph's extracted metadata."""
+    from search.documents import read_document
+    from search.errors import DocumentError
+    from search.extraction import extract_document
+
+    failed = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            doc = read_document(path)
+        except DocumentError as exc:
+            print(f"skipped: {path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        facts = extract_document(doc.paragraphs, doc.title, doc.date)
+        for position, (text, para) in enumerate(zip(doc.paragraphs, facts.paragraphs)):
+            record = {
+                "document": doc.id, "paragraph": position, "title": doc.title,
+                "document_date": doc.date.isoformat() if doc.date else None, "text": text,
+                "speakers": para.speakers, "organisations": para.organisations,
+                "dates": para.dates,
+            }
+            if args.json:
+                print(json.dumps(record, ensure_ascii=False))
+            else:
+                print(f"{doc.id} \u00b6{position}: speakers={para.speakers} "
+                      f"organisations={para.organisations} dates={para.dates}")
+    return EXIT_ERROR if failed == len(args.files) else 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`docsearch serve`: index the corpus if needed, then serve the web app."""
+    from search.index import build_index, index_dir_from
+    from whoosh import index as whoosh_index
+
+    index_dir = index_dir_from(args.index)
+    corpus = Path(args.corpus)
+    if not whoosh_index.exists_in(str(index_dir)):
+        print(f"no index at {index_dir} yet; indexing {corpus} ...", file=sys.stderr)
+        build_index([corpus], index_dir)
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})
+    print(f"docsearch: serving http://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="docsearch")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The project's own exception types; the CLI and web app turn them into messages."""
+
+
+class DocsearchError(Exception):
+    """Base of every error docsearch reports to a user as one clear line."""
+
+
+class DocumentError(DocsearchError):
+    """A file could not be read as a document (empty, binary, unreadable)."""
+
+
+class IndexStateError(DocsearchError):
+    """The index is missing, locked, corrupt or not a docsearch index."""
+
+
+class QueryError(DocsearchError):
+    """A query could not be parsed or would be too expensive to run."""

@@ -1,0 +1,290 @@
+"""Bring an index in line with the corpus: compare document ids and content hashes, then add
+new documents, replace changed ones and remove deleted ones in one commit."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from search.documents import SUFFIXES, document_id, iter_document_paths, read_document
+from search.errors import DocsearchError, DocumentError, IndexStateError
+from search.index import (
+    DOCUMENT,
+    HASH,
+    LOCK_FILE,
+    WRITER_LIMIT_MB,
+    IndexReport,
+    content_hash,
+    create_index,
+    document_records,
+    foreign_files,
+    has_index_files,
+    open_index,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WAIT_S = 10.0
+Progress = Callable[[int, int, int], None]  # documents done, documents to do, paragraphs written
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A document file on disk and the id it has in the index."""
+
+    id: str
+    path: Path
+    root: Path
+
+
+@dataclass
+class Changes:
+    """What differs between the corpus and the index."""
+
+    added: list[tuple[CorpusFile, str]] = field(default_factory=list)
+    updated: list[tuple[CorpusFile, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        """Whether the index already matches the corpus."""
+        return not (self.added or self.updated or self.removed)
+
+
+def busy_message(index_dir: Path) -> str:
+    """What a writer says when another process holds the index."""
+    return f"the index at {index_dir} is being written by another process; try again later"
+
+
+@contextmanager
+def writer_lock(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> Iterator[None]:
+    """Hold the index's writer lock (an flock, released by the OS if the process dies).
+
+    Waits up to `wait` seconds, then raises IndexStateError.
+    """
+    index_dir = Path(index_dir)
+    with (index_dir / LOCK_FILE).open("a") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexStateError(busy_message(index_dir)) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def is_document_name(path: Path) -> bool:
+    """Whether a file name looks like a document the corpus reader takes."""
+    return not path.name.startswith(".") and path.suffix.lower() in SUFFIXES
+
+
+def corpus_files(roots: Iterable[Path]) -> dict[str, CorpusFile]:
+    """Every document file under roots, by document id (the first root wins a clash)."""
+    files: dict[str, CorpusFile] = {}
+    for root in roots:
+        for path in iter_document_paths(root):
+            doc_id = document_id(path, root)
+            files.setdefault(doc_id, CorpusFile(doc_id, path, root))
+    return files
+
+
+def chosen_files(root: Path, paths: Iterable[Path]) -> tuple[dict[str, CorpusFile], set[str]]:
+    """Documents among paths under root, and the ids of all those paths (present or gone)."""
+    base = root.resolve()
+    files: dict[str, CorpusFile] = {}
+    ids: set[str] = set()
+    for given in paths:
+        try:
+            doc_id = Path(given).resolve().relative_to(base).as_posix()
+        except ValueError:
+            raise DocsearchError(f"{given} is not inside the corpus {root}") from None
+        ids.add(doc_id)
+        path = root / doc_id
+        if path.is_file() and is_document_name(path):
+            files[doc_id] = CorpusFile(doc_id, path, root)
+    return files, ids
+
+
+def indexed_documents(ix) -> dict[str, str]:
+    """Document id -> content hash of every document in the index."""
+    found: dict[str, str] = {}
+    with ix.reader() as reader:
+        for term in reader.lexicon(DOCUMENT):
+            postings = reader.postings(DOCUMENT, term)  # skips deleted records
+            if postings.is_active():
+                found[term.decode("utf-8")] = reader.stored_fields(postings.id()).get(HASH, "")
+    return found
+
+
+def plan_changes(files: dict[str, CorpusFile], indexed: dict[str, str],
+                 scope: set[str] | None = None) -> Changes:
+    """Compare files on disk with the index; ids outside scope (None: all) are never removed."""
+    changes = Changes()
+    for doc_id, corpus_file in files.items():
+        try:
+            digest = content_hash(corpus_file.path)
+        except OSError as exc:
+            changes.unreadable.append((str(corpus_file.path), f"cannot read: {exc.strerror}"))
+            continue
+        if doc_id not in indexed:
+            changes.added.append((corpus_file, digest))
+        elif indexed[doc_id] != digest:
+            changes.updated.append((corpus_file, digest))
+        else:
+            changes.unchanged += 1
+    changes.removed = sorted(doc_id for doc_id in indexed
+                             if doc_id not in files and (scope is None or doc_id in scope))
+    return changes
+
+
+def update_index(
+    roots: Iterable[Path],
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    only: Iterable[Path] | None = None,
+    progress: Progress | None = None,
+    wait: float = DEFAULT_WAIT_S,
+) -> IndexReport:
+    """Make the index at index_dir match the documents under roots, in one commit.
+
+    Incremental unless rebuild. With `only`, just those paths (inside the first root) are
+    compared: present ones are added or replaced, missing ones removed. Without it, indexed
+    documents that no folder root holds any more are removed.
+    """
+    roots = [Path(root) for root in roots]
+    for root in roots:
+        if not root.exists():
+            raise DocsearchError(f"no such file or folder: {root}")
+    index_dir = Path(index_dir)
+    _refuse_foreign(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with writer_lock(index_dir, wait):
+        ix = _index_for_writing(index_dir, rebuild)
+        if only is not None:
+            files, scope = chosen_files(roots[0], only)
+        else:
+            files = corpus_files(roots)
+            scope = None if any(root.is_dir() for root in roots) else set(files)
+        changes = plan_changes(files, {} if rebuild else indexed_documents(ix), scope)
+        report = IndexReport(unchanged=changes.unchanged, skipped=list(changes.unreadable))
+        _apply(ix, changes, report, progress, rebuild, wait)
+    return report
+
+
+def _refuse_foreign(index_dir: Path) -> None:
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexStateError(f"{index_dir} is a file, not an index folder; "
+                              "choose another folder with --index")
+    if not has_index_files(index_dir) and foreign_files(index_dir):
+        raise IndexStateError(
+            f"{index_dir} is not a docsearch index and not empty (it holds "
+            f"{', '.join(foreign_files(index_dir)[:3])}...); refusing to write there: "
+            "choose an empty or new folder with --index")
+
+
+def _index_for_writing(index_dir: Path, rebuild: bool):
+    if not has_index_files(index_dir):
+        return create_index(index_dir)
+    try:
+        return open_index(index_dir)
+    except IndexStateError:
+        if not rebuild:
+            raise
+        log.info("replacing the unusable index at %s", index_dir)
+        return create_index(index_dir)
+
+
+def _apply(ix, changes: Changes, report: IndexReport, progress: Progress | None,
+           rebuild: bool, wait: float) -> None:
+    writer = _open_writer(ix, wait) if rebuild else None
+    try:
+        for doc_id in changes.removed:
+            writer = writer or _open_writer(ix, wait)
+            writer.delete_by_term(DOCUMENT, doc_id)
+            report.removed += 1
+        todo = ([(f, d, False) for f, d in changes.added]
+                + [(f, d, True) for f, d in changes.updated])
+        for done, (corpus_file, digest, replacing) in enumerate(todo, start=1):
+            records = document_records(corpus_file.path, corpus_file.root, digest, report)
+            if records or replacing:
+                writer = writer or _open_writer(ix, wait)
+            if replacing:
+                writer.delete_by_term(DOCUMENT, corpus_file.id)
+            if records:
+                for record in records:
+                    writer.add_document(**record)
+                report.documents += 1
+                report.paragraphs += len(records)
+                report.updated += replacing
+                report.added += not replacing
+            elif replacing:
+                report.removed += 1  # now unreadable: its old text must not stay searchable
+            if progress:
+                progress(done, len(todo), report.paragraphs)
+        if writer is not None:
+            if rebuild:
+                writer.commit(mergetype=CLEAR)
+            else:
+                writer.commit()
+            report.committed = True
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
+
+
+def _open_writer(ix, wait: float):
+    try:
+        return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=wait)
+    except LockError:
+        raise IndexStateError(busy_message(Path(ix.storage.folder))) from None
+
+
+def add_to_corpus(files: Iterable[Path], corpus: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Copy readable files into the corpus folder (unless already there).
+
+    Returns the corpus paths to index and the files skipped with why. A name taken in the
+    corpus by different content is an error, checked for every file before anything is copied.
+    """
+    corpus = Path(corpus)
+    plan: dict[Path, Path] = {}
+    skipped: list[tuple[str, str]] = []
+    for name in files:
+        source = Path(name)
+        if not source.is_file():
+            raise DocsearchError(f"no such file: {source}")
+        try:
+            read_document(source)
+        except DocumentError as exc:
+            skipped.append((str(source), str(exc)))
+            continue
+        inside = source.resolve().is_relative_to(corpus.resolve())
+        target = source if inside else corpus / source.name
+        taken = plan.get(target) or (target if target.exists() else None)
+        if taken is not None and content_hash(taken) != content_hash(source):
+            raise DocsearchError(
+                f"{target} already exists with different content; rename {source} "
+                f"or remove {target} first")
+        plan[target] = source
+    corpus.mkdir(parents=True, exist_ok=True)
+    for target, source in plan.items():
+        if not target.exists():
+            shutil.copy2(source, target)
+    return list(plan), skipped

@@ -1,0 +1,54 @@
+"""The docsearch web app: search page, documents, speakers and a JSON API over one index."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "object-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then test_config on top, then the index and the blueprints."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("DOCSEARCH_INDEX", "index"),
+        CORPUS_DIR="corpus",
+        FACET_SIZE=10,
+        FACET_MORE=100,
+        PAGE_SIZE=10,
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False  # facet counts are ordered most frequent first
+
+    from web.errors import register_error_pages
+    from web.searcher import open_live_index
+    from web.views import nice_date
+
+    open_live_index(app)
+    register_error_pages(app)
+    app.after_request(_security_headers)
+    app.add_template_filter(nice_date)
+
+    from web import api, documents, search_pages
+
+    app.register_blueprint(search_pages.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    return app
+
+
+def _security_headers(response):
+    """Every response forbids inline script and style, framing and MIME sniffing."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

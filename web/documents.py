@@ -1,0 +1,81 @@
+"""Reading pages: a whole document with paragraph anchors, and everything one speaker said."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from search.errors import QueryError
+from search.query import document_paragraphs, search
+from web.params import first, read_state, search_request, state_url
+from web.searcher import current_searcher
+from web.views import pagination, paragraph_url, person_view, sort_options
+
+bp = Blueprint("documents", __name__)
+SPEAKER_PAGE_SIZE = 50
+
+
+def document_data(document_id: str) -> dict | None:
+    """A document as plain data (id, title, date, paragraphs), or None when it is not indexed."""
+    paragraphs = document_paragraphs(current_searcher(), document_id)
+    if not paragraphs:
+        return None
+    first = paragraphs[0]
+    return {"document": document_id, "title": first["title"],
+            "document_date": first["document_date"], "paragraphs": paragraphs}
+
+
+def highlighted(value: str | None) -> int | None:
+    """The paragraph number to highlight from ?hl=, ignoring anything that is not one."""
+    if value and value.isdigit() and len(value) < 7:
+        return int(value)
+    return None
+
+
+@bp.get("/documents/<path:doc_id>")
+def document(doc_id: str):
+    """The whole document, each paragraph anchored as #pN; ?hl=N highlights one."""
+    data = document_data(doc_id)
+    if data is None:
+        abort(404, description=f"There is no document {doc_id!r} in the index.")
+    paragraphs = [{"para": para, "anchor": f"p{para['paragraph']}",
+                   "people": [person_view(name, para) for name in para["speakers"]],
+                   "organisations": [{"name": org, "url": url_for("search.index",
+                                                                  organisation=org)}
+                                     for org in para["organisations"]]}
+                  for para in data["paragraphs"]]
+    return render_template("document.html", doc=data, paragraphs=paragraphs,
+                           hl=highlighted(request.args.get("hl")),
+                           search_url=url_for("search.index", document=doc_id))
+
+
+SPEAKER_SORTS = ("oldest", "newest")
+
+
+@bp.get("/speakers/<path:name>")
+def speaker(name: str):
+    """Every paragraph one speaker said across the corpus, by date, with who they are."""
+    args = read_state(request.args)
+    state = {key: args[key] for key in ("sort", "page") if key in args}
+    try:
+        if first(state, "sort", "oldest") not in SPEAKER_SORTS:
+            raise QueryError("a speaker's statements sort by date: oldest or newest")
+        wanted = search_request({**state, "speaker": [name], "size": [str(SPEAKER_PAGE_SIZE)]})
+    except QueryError as exc:
+        return render_template("speaker.html", name=name, error=str(exc))
+    wanted.sort = first(state, "sort", "oldest")
+    result = search(current_searcher(), wanted)
+    if result["total"] == 0:
+        abort(404, description=f"Nobody called {name!r} is quoted in the indexed documents.")
+    person = next((person_view(name, hit) for hit in result["hits"]
+                   if hit.get("people", {}).get(name)), person_view(name, {}))
+    items = [{"hit": hit, "url": paragraph_url(hit["document"], hit["paragraph"]),
+              "others": [person_view(other, hit) for other in hit["speakers"] if other != name]}
+             for hit in result["hits"]]
+    return render_template(
+        "speaker.html", name=name, person=person, result=result, items=items, error=None,
+        organisations=list(result["facets"].get("organisation", {}).items())[:10],
+        documents=len(result["facets"].get("document", {})),
+        search_url=state_url({"speaker": [name]}),
+        pagination=pagination(state, result["page"], result["pages"], "documents.speaker",
+                              name=name),
+        sorts=sort_options(state, SPEAKER_SORTS, "documents.speaker", name=name))
