@@ -1,4 +1,4 @@
-"""The docsearch command line: index, query, extract, serve."""
+"""The docsearch command line: index, add, watch, query, extract, serve."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 from search import __version__
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_index(commands)
+    _add_add(commands)
+    _add_watch(commands)
     _add_query(commands)
     _add_extract(commands)
     _add_serve(commands)
@@ -58,15 +61,54 @@ def _index_option(parser: argparse.ArgumentParser) -> None:
                         help="index directory (default: $DOCSEARCH_INDEX or ./index)")
 
 
+def _wait_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
+                        help="how long to wait for another process writing the index "
+                             "(default: 10)")
+
+
 def _add_index(commands) -> None:
     parser = commands.add_parser(
-        "index", help="index documents (text and HTML) into a search index",
-        description="Read documents, extract speakers, organisations and dates per paragraph, "
-                    "and write the search index. Unreadable files are skipped and named.")
+        "index", help="bring the search index up to date with documents (text and HTML)",
+        description="Compare documents with the index (by path relative to each folder and "
+                    "content hash), then add new ones, replace changed ones and remove deleted "
+                    "ones in one commit. Unreadable files are skipped and named.",
+        epilog="A run with nothing changed writes nothing. Documents indexed from a folder "
+               "PATH that are no longer in any folder PATH are removed.")
     parser.add_argument("paths", nargs="*", metavar="PATH", default=[DEFAULT_CORPUS],
                         help="files or folders to index (default: ./corpus)")
     _index_option(parser)
+    parser.add_argument("--rebuild", action="store_true",
+                        help="index everything from scratch (also replaces a damaged index)")
+    _wait_option(parser)
     parser.set_defaults(handler=run_index)
+
+
+def _add_add(commands) -> None:
+    parser = commands.add_parser(
+        "add", help="copy files into the corpus and index them",
+        description="Copy files from anywhere into the corpus folder (the corpus stays the "
+                    "source of truth) and index them. A file whose name is already taken in "
+                    "the corpus by different content is refused. Unreadable files are skipped "
+                    "and not copied.")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
+                        help="corpus folder (default: ./corpus)")
+    _index_option(parser)
+    _wait_option(parser)
+    parser.set_defaults(handler=run_add)
+
+
+def _add_watch(commands) -> None:
+    parser = commands.add_parser(
+        "watch", help="keep the index up to date while the corpus folder changes",
+        description="Index the corpus, then follow the folder and index added, changed, "
+                    "renamed and deleted documents within about two seconds. Ctrl+C stops.")
+    parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
+                        help="corpus folder (default: ./corpus)")
+    _index_option(parser)
+    _wait_option(parser)
+    parser.set_defaults(handler=run_watch)
 
 
 def _add_query(commands) -> None:
@@ -117,33 +159,122 @@ def _add_serve(commands) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--watch", action="store_true",
+                        help="keep the index up to date while the corpus folder changes")
+    _wait_option(parser)
     parser.set_defaults(handler=run_serve)
 
 
 def run_index(args: argparse.Namespace) -> int:
-    """`docsearch index`: build the index and report what was indexed and skipped."""
-    from search.index import build_index, index_dir_from
+    """`docsearch index`: sync the index with the paths and report what changed and was skipped."""
+    from search.index import index_dir_from
+    from search.sync import update_index
 
     index_dir = index_dir_from(args.index)
-    report = build_index([Path(p) for p in args.paths], index_dir, progress=_progress_printer())
-    for path, message in report.warnings:
-        print(f"warning: {path}: {message}", file=sys.stderr)
-    for path, reason in report.skipped:
-        print(f"skipped: {path}: {reason}", file=sys.stderr)
-    print(f"indexed {report.documents} documents, {report.paragraphs} paragraphs into {index_dir}"
-          + (f"; skipped {len(report.skipped)}" if report.skipped else ""))
+    report = update_index([Path(p) for p in args.paths], index_dir, rebuild=args.rebuild,
+                          progress=_progress_printer(), wait=args.wait)
+    print_report(report, index_dir)
     return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """`docsearch add`: copy files into the corpus and index them."""
+    from search.index import index_dir_from
+    from search.sync import add_to_corpus, update_index
+
+    index_dir = index_dir_from(args.index)
+    corpus = Path(args.corpus)
+    targets, skipped = add_to_corpus([Path(name) for name in args.files], corpus)
+    report = update_index([corpus], index_dir, only=targets, wait=args.wait)
+    report.skipped[:0] = skipped
+    print_report(report, index_dir)
+    return EXIT_ERROR if not targets else 0
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    """`docsearch watch`: index the corpus, then keep indexing its changes until Ctrl+C."""
+    from search.index import index_dir_from
+
+    index_dir = index_dir_from(args.index)
+    watcher = _start_watcher(Path(args.corpus), index_dir, args.wait)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("docsearch: stopped watching", file=sys.stderr)
+    finally:
+        watcher.stop()
+    return 0
+
+
+def _start_watcher(corpus: Path, index_dir: Path, wait: float):
+    from search.watch import CorpusWatcher
+
+    def show(report) -> None:
+        if report.changed():
+            print_report(report, index_dir, stamp=True)
+
+    def fail(exc: Exception) -> None:
+        print(f"docsearch: error: {exc} (will retry)", file=sys.stderr, flush=True)
+
+    watcher = CorpusWatcher(corpus, index_dir, wait=wait, on_report=show, on_error=fail)
+    print_report(watcher.start(), index_dir, stamp=True)
+    print(f"docsearch: watching {corpus} for changes (Ctrl+C to stop)", file=sys.stderr,
+          flush=True)
+    return watcher
+
+
+def print_report(report, index_dir: Path, stamp: bool = False) -> None:
+    """Warnings and skipped files (stderr), then the counts (stdout)."""
+    prefix = time.strftime("%H:%M:%S ") if stamp else ""
+    for path, message in report.warnings:
+        print(f"{prefix}warning: {path}: {message}", file=sys.stderr)
+    for path, reason in report.skipped:
+        print(f"{prefix}skipped: {path}: {reason}", file=sys.stderr)
+    paragraphs = f"{report.paragraphs} paragraph{'' if report.paragraphs == 1 else 's'}"
+    written = f"; {paragraphs} written to {index_dir}" if report.committed else ""
+    skipped = f"; skipped {len(report.skipped)}" if report.skipped else ""
+    print(f"{prefix}{report.summary()}{written}{skipped}", flush=True)
+    sys.stderr.flush()
 
 
 def _progress_printer():
     if not sys.stderr.isatty():
         return None
+    return ProgressBar(sys.stderr)
 
-    def show(done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        print(f"\rreading documents {done}/{total}", end=end, file=sys.stderr, flush=True)
 
-    return show
+class ProgressBar:
+    """One terminal line: documents done/total, paragraphs per second and time left."""
+
+    WIDTH = 24
+    EVERY_S = 0.1
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, done: int, total: int, paragraphs: int) -> None:
+        """Redraw the line (at most ten times a second, and always at the end)."""
+        now = time.monotonic()
+        if done < total and now - self.shown < self.EVERY_S:
+            return
+        self.shown = now
+        self.stream.write("\r" + progress_line(done, total, paragraphs, now - self.started))
+        self.stream.write("\n" if done == total else "")
+        self.stream.flush()
+
+
+def progress_line(done: int, total: int, paragraphs: int, elapsed: float) -> str:
+    """`[#####.....] 120/300 documents  4,210 paragraphs/s  ETA 0:12`."""
+    filled = ProgressBar.WIDTH * done // max(total, 1)
+    rate = paragraphs / elapsed if elapsed > 0 else 0.0
+    left = elapsed / done * (total - done) if done else 0.0
+    eta = f"ETA {int(left) // 60}:{int(left) % 60:02d}" if done < total else \
+        f"done in {elapsed:.1f}s"
+    return (f"[{'#' * filled}{'.' * (ProgressBar.WIDTH - filled)}] {done}/{total} documents  "
+            f"{rate:,.0f} paragraphs/s  {eta}  ")
 
 
 def run_query(args: argparse.Namespace) -> int:
@@ -182,7 +313,8 @@ def format_results(result: dict, color: bool = False) -> str:
              + (f" (page {result['page']} of {result['pages']})" if result["pages"] > 1 else "")]
     if result.get("suggestion"):
         lines.append(f"Did you mean: {result['suggestion']}")
-    for rank, hit in enumerate(result["hits"], start=(result["page"] - 1) * result["page_size"] + 1):
+    first = (result["page"] - 1) * result["page_size"] + 1
+    for rank, hit in enumerate(result["hits"], start=first):
         where = f"{hit['title']} [{hit['document']} \u00b6{hit['paragraph']}]"
         if hit["document_date"]:
             where += f", {hit['document_date']}"
@@ -222,7 +354,8 @@ def run_extract(args: argparse.Namespace) -> int:
             failed += 1
             continue
         facts = extract_document(doc.paragraphs, doc.title, doc.date)
-        for position, (text, para) in enumerate(zip(doc.paragraphs, facts.paragraphs)):
+        pairs = zip(doc.paragraphs, facts.paragraphs, strict=False)
+        for position, (text, para) in enumerate(pairs):
             record = {
                 "document": doc.id, "paragraph": position, "title": doc.title,
                 "document_date": doc.date.isoformat() if doc.date else None, "text": text,
@@ -238,22 +371,29 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """`docsearch serve`: index the corpus if needed, then serve the web app."""
-    from search.index import build_index, index_dir_from
-    from whoosh import index as whoosh_index
+    """`docsearch serve`: bring the index up to date, then serve the web app (and follow the
+    corpus with --watch)."""
+    from waitress import serve
+
+    from search.index import has_index_files, index_dir_from
+    from search.sync import update_index
+    from web import create_app
 
     index_dir = index_dir_from(args.index)
     corpus = Path(args.corpus)
-    if not whoosh_index.exists_in(str(index_dir)):
+    watcher = None
+    if args.watch:
+        watcher = _start_watcher(corpus, index_dir, args.wait)
+    elif not has_index_files(index_dir):
         print(f"no index at {index_dir} yet; indexing {corpus} ...", file=sys.stderr)
-        build_index([corpus], index_dir)
-    from waitress import serve
-
-    from web import create_app
-
+        print_report(update_index([corpus], index_dir, wait=args.wait), index_dir)
     app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})
     print(f"docsearch: serving http://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="docsearch")
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="docsearch")
+    finally:
+        if watcher is not None:
+            watcher.stop()
     return 0
 
 

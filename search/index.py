@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+from whoosh.analysis import CharsetFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -56,6 +57,13 @@ def text_analyzer():
     return StemmingAnalyzer() | CharsetFilter(accent_map)
 
 
+def values_field() -> KEYWORD:
+    """A stored multi-valued exact field: values joined by SEPARATOR, each one term, as written."""
+    field = KEYWORD(stored=True, scorable=False)
+    field.analyzer = RegexTokenizer(rf"[^{re.escape(SEPARATOR)}]+")
+    return field
+
+
 def schema() -> Schema:
     """The one schema of a docsearch index: a record per body paragraph."""
     return Schema(
@@ -66,11 +74,11 @@ def schema() -> Schema:
             PARAGRAPH: NUMERIC(stored=True, sortable=True),
             TITLE: TEXT(stored=True, analyzer=text_analyzer()),
             TEXT_FIELD: TEXT(stored=True, analyzer=text_analyzer(), phrase=True, spelling=True),
-            SPEAKER: KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-            ORGANISATION: KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+            SPEAKER: values_field(),
+            ORGANISATION: values_field(),
             SPEAKER_TEXT: TEXT(analyzer=text_analyzer(), phrase=True),
             ORGANISATION_TEXT: TEXT(analyzer=text_analyzer(), phrase=True),
-            DATES: KEYWORD(stored=True, commas=True, scorable=False),
+            DATES: values_field(),
             DATE: DATETIME(stored=True, sortable=True),
             YEAR: ID(stored=True),
             MONTH: ID(stored=True),

@@ -329,17 +329,28 @@ def hit_record(hit, with_snippet: bool = True) -> dict:
         "organisations": split_values(stored.get(ORGANISATION)),
         "dates": split_values(stored.get(DATES)),
         "document_date": date.date().isoformat() if date else None,
-        "score": round(float(hit.score), 4) if hit.score is not None else None,
+        "score": round(hit.score, 4) if isinstance(hit.score, int | float) else None,
         "people": json.loads(stored[PEOPLE]) if stored.get(PEOPLE) else {},
     }
     return record
 
 
-def _sorted_by(sort: str):
+_NO_DATE = 2**64 - 1  # what Whoosh's numeric column holds for a paragraph without a date
+
+
+def _sorted_by(searcher, sort: str):
+    """Date order with undated documents last either way, then reading order."""
     if sort == "relevance":
         return None
-    return [sorting.FieldFacet(DATE, reverse=(sort == "newest")),
-            sorting.FieldFacet(DOCUMENT), sorting.FieldFacet(PARAGRAPH)]
+    dates = searcher.reader().column_reader(DATE, translate=False)
+
+    def newest_first(_searcher, docnum: int) -> tuple[bool, int]:
+        value = dates[docnum]
+        return (value == _NO_DATE, -value)
+
+    by_date = (sorting.FunctionFacet(newest_first) if sort == "newest"
+               else sorting.FieldFacet(DATE))
+    return [by_date, sorting.FieldFacet(DOCUMENT), sorting.FieldFacet(PARAGRAPH)]
 
 
 def _docnums(searcher, q: wq.Query) -> set[int]:
@@ -355,8 +366,13 @@ def suggestion(searcher, q: wq.Query, text: str) -> str | None:
     """A corrected query string when some words are not in the index, else None."""
     if not text.strip() or isinstance(q, wq.Every):
         return None
+    reader = searcher.reader()
+    unknown = [(name, term) for name, term in q.iter_all_terms()
+               if name == TEXT_FIELD and (name, term) not in reader]
+    if not unknown:
+        return None  # every word is known: nothing to correct
     try:
-        corrected = searcher.correct_query(q, text)
+        corrected = searcher.correct_query(q, text, terms=unknown)
     except Exception:  # spelling is a nicety; never fail a search over it
         return None
     if corrected.query == q or corrected.string.strip() == text.strip():
@@ -391,7 +407,7 @@ def search(searcher, request: SearchRequest) -> dict:
     hits = []
     if matched:
         page = searcher.search_page(q, request.page, pagelen=request.page_size,
-                                    filter=matched, sortedby=_sorted_by(request.sort),
+                                    filter=matched, sortedby=_sorted_by(searcher, request.sort),
                                     terms=True)
         page.results.formatter = MarkFormatter()
         if page.pagenum == request.page:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -106,12 +107,12 @@ def corpus_files(roots: Iterable[Path]) -> dict[str, CorpusFile]:
 
 def chosen_files(root: Path, paths: Iterable[Path]) -> tuple[dict[str, CorpusFile], set[str]]:
     """Documents among paths under root, and the ids of all those paths (present or gone)."""
-    base = root.resolve()
+    base = Path(os.path.abspath(root))
     files: dict[str, CorpusFile] = {}
     ids: set[str] = set()
     for given in paths:
         try:
-            doc_id = Path(given).resolve().relative_to(base).as_posix()
+            doc_id = Path(os.path.abspath(given)).relative_to(base).as_posix()
         except ValueError:
             raise DocsearchError(f"{given} is not inside the corpus {root}") from None
         ids.add(doc_id)
@@ -275,7 +276,7 @@ def add_to_corpus(files: Iterable[Path], corpus: Path) -> tuple[list[Path], list
         except DocumentError as exc:
             skipped.append((str(source), str(exc)))
             continue
-        inside = source.resolve().is_relative_to(corpus.resolve())
+        inside = Path(os.path.abspath(source)).is_relative_to(os.path.abspath(corpus))
         target = source if inside else corpus / source.name
         taken = plan.get(target) or (target if target.exists() else None)
         if taken is not None and content_hash(taken) != content_hash(source):

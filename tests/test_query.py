@@ -176,3 +176,18 @@ def test_date_bounds_cover_whole_periods():
     assert parse_date_bound("2016", end=True).date().isoformat() == "2016-12-31"
     assert parse_date_bound("2016-02", end=True).date().isoformat() == "2016-02-29"
     assert parse_date_bound("2016-02", end=False).date().isoformat() == "2016-02-01"
+
+
+def test_each_of_several_values_is_its_own_facet_term(corpus_index):
+    with open_index(corpus_index).searcher() as searcher:
+        both = run(searcher, q="partners")
+        assert both["hits"][0]["organisations"] == ["European Union", "NATO"]
+        assert {"European Union", "NATO"} <= set(both["facets"]["organisation"])
+        assert run(searcher, q="partners", organisations=["NATO"])["total"] == 1
+
+
+def test_suggestion_corrects_only_text_words(corpus_index):
+    with open_index(corpus_index).searcher() as searcher:
+        filtered = run(searcher, q="said", organisations=["RAND Corporation"])
+        assert filtered["suggestion"] is None
+        assert run(searcher, q="reservior levels")["suggestion"] == "reservoir levels"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, abort, render_template, request, url_for
 
 from search.errors import QueryError
@@ -44,8 +46,19 @@ def document(doc_id: str):
                                      for org in para["organisations"]]}
                   for para in data["paragraphs"]]
     return render_template("document.html", doc=data, paragraphs=paragraphs,
+                           people=people_in(data["paragraphs"]),
                            hl=highlighted(request.args.get("hl")),
                            search_url=url_for("search.index", document=doc_id))
+
+
+def people_in(paragraphs: list[dict]) -> list[dict]:
+    """Everyone speaking in a document, most paragraphs first, with role and page link."""
+    counts = Counter(name for para in paragraphs for name in para["speakers"])
+    found = []
+    for name, count in counts.most_common():
+        para = next((p for p in paragraphs if name in p["people"]), {})
+        found.append({**person_view(name, para), "count": count})
+    return found
 
 
 SPEAKER_SORTS = ("oldest", "newest")

@@ -1,4 +1,4 @@
-"""Facets for the page: every value knows its label, count, whether it is on, and its toggle link."""
+"""Facets for the page: each value knows its label, count, whether it is on, and its toggle link."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ class DateFacet(FacetView):
                 {"value": m, "label": month_label(m), "count": (months or {}).get(m, 0),
                  "selected": m in chosen_months,
                  "toggle_url": state_url(toggled(state, "month", m))}
-                for m in sorted(in_year)
+                for m in sorted(in_year, reverse=True)
             ] if year["selected"] or any(m.startswith(year["value"]) for m in chosen_months) else []
         return facet
 

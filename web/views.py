@@ -72,6 +72,7 @@ def search_context(state: State) -> dict:
         suggestion_url=(state_url(changed(state, q=result["suggestion"], page=None))
                         if result["suggestion"] else None),
         first_rank=(result["page"] - 1) * result["page_size"] + 1,
+        first_page_url=state_url(changed(state, page=None)),
     )
     return context
 

@@ -1,0 +1,336 @@
+"""Extraction of speakers, organisations and dates: one test per pattern, then the gold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from search.extraction import DocumentFacts, extract_document
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_GOLD = SHARED / "gold" / "seeds.json"
+SAMPLES = Path(__file__).resolve().parent / "data" / "extraction"
+MAY_16 = dt.date(2017, 5, 16)  # a Tuesday
+
+
+def facts(*paragraphs: str, title: str | None = None,
+          date: dt.date | None = MAY_16) -> DocumentFacts:
+    return extract_document(list(paragraphs), title, date)
+
+
+def speakers(*paragraphs: str, **kwargs) -> list[list[str]]:
+    return [p.speakers for p in facts(*paragraphs, **kwargs).paragraphs]
+
+
+# --- speakers: patterns of news writing ---------------------------------------------------------
+
+
+def test_quote_then_said_name():
+    assert speakers('"Growth is slowing," said Maria Okafor.') == [["Maria Okafor"]]
+
+
+def test_quote_then_name_said():
+    assert speakers("\u201cWe will not back down,\u201d Maria Okafor said.") == [["Maria Okafor"]]
+
+
+def test_mixed_straight_and_curly_quotes():
+    text = '"We call upon the council to act,\u201d said Maria Okafor. \u201cNow."'
+    assert speakers(text) == [["Maria Okafor"]]
+
+
+def test_said_title_name_records_title():
+    result = facts("Prices will rise, said Finance Minister Tomasz Wielicki.")
+    assert result.paragraphs[0].speakers == ["Tomasz Wielicki"]
+    assert result.people["Tomasz Wielicki"].title == "Finance Minister"
+
+
+def test_said_title_with_complement_keeps_title_whole():
+    result = facts('"No," said Deputy Secretary for Coastal Affairs Ines Barrow in a briefing.')
+    assert result.paragraphs[0].speakers == ["Ines Barrow"]
+    assert result.people["Ines Barrow"].title == "Deputy Secretary for Coastal Affairs"
+    assert result.people["Ines Barrow"].organisation is None
+
+
+def test_name_role_at_org_said():
+    result = facts("Maria Okafor, the chief economist at the Lagos Institute, said exports fell.")
+    assert result.paragraphs[0].speakers == ["Maria Okafor"]
+    assert result.paragraphs[0].organisations == ["Lagos Institute"]
+    person = result.people["Maria Okafor"]
+    assert (person.title, person.organisation) == ("chief economist", "Lagos Institute")
+
+
+def test_said_name_with_role_naming_org_keeps_org_in_title():
+    result = facts('"We are ready," said Paul Ferreira, the Harbour Agency spokesperson.')
+    person = result.people["Paul Ferreira"]
+    assert (person.title, person.organisation) == ("Harbour Agency spokesperson", "Harbour Agency")
+
+
+def test_said_title_name_of_org():
+    result = facts('"It is serious," said Ambassador Rosa Lindgren of the Calder Foundation.')
+    assert result.paragraphs[0].speakers == ["Rosa Lindgren"]
+    person = result.people["Rosa Lindgren"]
+    assert (person.title, person.organisation) == ("Ambassador", "Calder Foundation")
+
+
+def test_quote_then_name_and_role_without_verb():
+    text = ('"It is over," Maria Okafor, the chief economist of the Lagos Institute. '
+            '"Nobody will admit it."')
+    result = facts(text)
+    assert result.paragraphs[0].speakers == ["Maria Okafor"]
+    assert result.people["Maria Okafor"].organisation == "Lagos Institute"
+
+
+def test_according_to_person():
+    assert speakers("The plan is dead, according to Senator Ruth Abernathy of Ohio.") == [
+        ["Ruth Abernathy"]]
+
+
+def test_according_to_generic_group_is_no_speaker():
+    assert speakers("The bridge is unsafe, according to officials and numerous NGOs.") == [[]]
+
+
+def test_name_told_reporters():
+    assert speakers("Ruth Abernathy told reporters the bill would pass.") == [["Ruth Abernathy"]]
+
+
+def test_name_said_in_a_statement():
+    assert speakers("Ruth Abernathy said in a statement that she was pleased.") == [
+        ["Ruth Abernathy"]]
+
+
+@pytest.mark.parametrize("verb", ["acknowledged", "warned", "noted", "added", "announced"])
+def test_reported_speech_verbs(verb):
+    assert speakers(f"Foreign Minister Anton Reyes {verb} that the talks had stalled.") == [
+        ["Anton Reyes"]]
+
+
+def test_verbs_that_are_not_speech_give_no_speaker():
+    assert speakers("Anton Reyes dismissed the talks. Anton Reyes met the envoy.") == [[]]
+
+
+def test_coordinated_verb_keeps_its_subject():
+    assert speakers("Minister Lena Sorokina thanked the teams and said the text was final.") == [
+        ["Lena Sorokina"]]
+
+
+def test_quote_continues_into_next_paragraph():
+    first = '"Ports are where public money goes to hide," Castellanos said. "The fix is simple.'
+    second = '"Publish every contract online."'
+    result = speakers("Nina Castellanos is an economist.", first, second)
+    assert result[1:] == [["Nina Castellanos"], ["Nina Castellanos"]]
+
+
+def test_pronoun_after_named_speaker():
+    result = speakers('"Nobody expected this," said Amara Nwosu.',
+                      '"It changes everything," she added.')
+    assert result == [["Amara Nwosu"], ["Amara Nwosu"]]
+
+
+def test_pronoun_without_earlier_speaker_is_no_speaker():
+    assert speakers('"It changes everything," she added.') == [[]]
+
+
+def test_organisation_as_speaker():
+    result = facts("A building was damaged, said the Harbour Ministry.",
+                   "The Treasury department announced new sanctions.")
+    assert [p.speakers for p in result.paragraphs] == [["Harbour Ministry"],
+                                                       ["Treasury Department"]]
+    assert result.people == {}
+
+
+def test_generic_phrases_are_not_speakers():
+    text = ("Officials said the bridge would close. Analysts warned of delays. "
+            "The administration announced new rules, according to state media.")
+    assert speakers(text) == [[]]
+
+
+def test_countries_do_not_speak():
+    assert speakers("Russia said it would respond. The United States said nothing.") == [[]]
+
+
+def test_names_inside_quotes_are_not_speakers():
+    text = '"President Halvorsen said it himself," said Maria Okafor.'
+    assert speakers(text) == [["Maria Okafor"]]
+
+
+# --- names resolved across the document ---------------------------------------------------------
+
+
+def test_surname_resolves_to_full_name():
+    result = speakers('"We disagree," said Ambassador Rosa Lindgren.',
+                      '"We still do," said Lindgren.')
+    assert result == [["Rosa Lindgren"], ["Rosa Lindgren"]]
+
+
+def test_title_and_surname_resolve_to_full_name():
+    result = facts('"No," said Acting Under Secretary for Trade Omar Haddad.',
+                   "The deal is unfair, said Acting Under Secretary Haddad.")
+    assert [p.speakers for p in result.paragraphs] == [["Omar Haddad"], ["Omar Haddad"]]
+    assert result.people["Omar Haddad"].title == "Acting Under Secretary for Trade"
+
+
+def test_titled_mention_resolves_later_surname():
+    result = speakers("Defence Minister Karin Holm visited the base on Monday.",
+                      '"We are ready," Holm said.')
+    assert result == [[], ["Karin Holm"]]
+
+
+def test_title_alone_resolves_to_the_person_with_that_title():
+    result = speakers('"No," said Foreign Minister Karin Holm.', "The Foreign Minister added that "
+                      "talks would go on.", "A Prime Minister said nothing.")
+    assert result == [["Karin Holm"], ["Karin Holm"], []]
+
+
+def test_people_holds_only_speakers():
+    result = facts("President Halvorsen met the envoy.", '"Fine," said Maria Okafor.')
+    assert set(result.people) == {"Maria Okafor"}
+
+
+# --- transcripts ------------------------------------------------------------------------------
+
+
+def test_transcript_turns_resolve_to_header_name():
+    result = facts("Marisol Delgado, Deputy Spokesperson",
+                   "MS. DELGADO: Good afternoon.",
+                   "I have one item.",
+                   "QUESTION: Did the United States pay a ransom?",
+                   "MS. DELGADO: No.",
+                   title="Department Press Briefing")
+    assert [p.speakers for p in result.paragraphs] == [
+        [], ["Marisol Delgado"], ["Marisol Delgado"], [], ["Marisol Delgado"]]
+    assert result.people["Marisol Delgado"].title == "Deputy Spokesperson"
+
+
+def test_transcript_header_in_title():
+    result = facts("MR. FENWICK: Thank you all for coming.", "QUESTION: Why now?",
+                   title="Briefing by Arthur Fenwick, Spokesperson")
+    assert [p.speakers for p in result.paragraphs] == [["Arthur Fenwick"], []]
+
+
+def test_transcript_turn_without_header_uses_label_name():
+    assert speakers("MR. FENWICK: Thank you.", "QUESTION: Why?") == [["Fenwick"], []]
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The U.S. State Department released photos.", ["State Department"]),
+    ("A UN convoy was hit.", ["United Nations"]),
+    ("The Treasury department announced sanctions.", ["Treasury Department"]),
+    ("The U.N. Security Council met.", ["United Nations Security Council"]),
+    ("She joined the Institute for the Study of Rivers.", ["Institute for the Study of Rivers"]),
+    ("The International Monetary Fund and the EU agreed.",
+     ["International Monetary Fund", "European Union"]),
+    ("Procter & Gamble Co. and the Food and Drug Administration met.",
+     ["Procter & Gamble Co.", "Food and Drug Administration"]),
+    ("The Kestrel Policy Centre (KPC) said so. KPC staff agreed.", ["Kestrel Policy Centre"]),
+    ("He was at the Department of Justice.", ["Justice Department"]),
+])
+def test_organisations_are_canonical(text, expected):
+    assert facts(text).paragraphs[0].organisations == expected
+
+
+def test_countries_cities_and_people_are_not_organisations():
+    text = ("Turkey, Russia, and Iran met in Astana with Maria Okafor and the United States. "
+            "The West and the Syrian regime disagreed during World War II talks.")
+    assert facts(text).paragraphs[0].organisations == []
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The war started in 2011 and has killed more than 400,000 people.", ["2011"]),
+    ("Between 65,000 and 117,000 people were held between 2011 and 2016.", ["2011", "2016"]),
+    ("It is a 45-minute drive; 2000 workers left; 1500 arrived.", []),
+    ("On May 3, 2016, the court ruled.", ["2016-05-03"]),
+    ("On 3 May 2016 the court ruled.", ["2016-05-03"]),
+    ("The report came out in October 2015.", ["2015-10"]),
+    ("The file is dated 2016-05-03.", ["2016-05-03"]),
+    ("Repairs followed the 2016 storm.", ["2016"]),
+])
+def test_absolute_dates(text, expected):
+    assert facts(text, date=None).paragraphs[0].dates == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sarin was used on April 4th.", ["2017-04-04"]),
+    ("Photos were released Monday.", ["2017-05-15"]),
+    ("The ministers meet on Thursday, officials said.", ["2017-05-11"]),
+    ("The summit will take place on Thursday.", ["2017-05-18"]),
+    ("Last month the talks failed.", ["2017-04"]),
+    ("Two weeks ago they agreed.", ["2017-05-02"]),
+    ("Three days ago the talks collapsed.", ["2017-05-13"]),
+    ("Yesterday it rained.", ["2017-05-15"]),
+    ("It happened last year.", ["2016"]),
+    ("The appeal was filed in June.", ["2016-06"]),
+    ("The fire broke out on December 24.", ["2016-12-24"]),  # after May 16: last year
+])
+def test_relative_dates_resolve_against_document_date(text, expected):
+    assert facts(text).paragraphs[0].dates == expected
+
+
+def test_relative_dates_left_out_without_document_date():
+    text = "On Tuesday, two weeks ago, last month, on April 4th and yesterday, it happened in 2015."
+    assert facts(text, date=None).paragraphs[0].dates == ["2015"]
+
+
+# --- gold regression ---------------------------------------------------------------------------
+
+
+def _scores(folder: Path, gold_file: Path) -> dict:
+    from bench.extraction import load_documents, score
+
+    gold = json.loads(gold_file.read_text(encoding="utf-8"))
+    return score(gold, load_documents(folder)).as_dict()
+
+
+def _assert_targets(figures: dict) -> None:
+    assert figures["unmatched_gold_paragraphs"] == []
+    assert figures["speakers"]["f1"] >= 0.95, figures["mistakes"]
+    assert figures["organisations"]["f1"] >= 0.90, figures["mistakes"]
+    assert figures["dates"]["f1"] >= 0.90, figures["mistakes"]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (seed gold) is not beside the repo")
+def test_seed_gold_meets_targets():
+    _assert_targets(_scores(SHARED / "seeds", SEED_GOLD))
+
+
+def test_sample_gold_meets_targets():
+    _assert_targets(_scores(SAMPLES, SAMPLES / "gold.json"))
+
+
+# --- rules, not lists of names ------------------------------------------------------------------
+
+SEED_PEOPLE_WORDS = ("Jones", "Nauert", "Courtney", "Lavrov", "Tillerson", "Cafarella", "Stuart",
+                     "Heather", "William", "Jennifer", "Sergei", "Rex", "Assad", "Trump")
+
+
+def test_no_seed_person_is_named_in_search():
+    words = set(SEED_PEOPLE_WORDS)
+    if SEED_GOLD.is_file():
+        for document in json.loads(SEED_GOLD.read_text(encoding="utf-8"))["documents"].values():
+            for name in document.get("people", {}):
+                words.update(name.split())
+    pattern = re.compile(r"\b(?:" + "|".join(sorted(words)) + r")\b", re.IGNORECASE)
+    offenders = [f"{path.name}: {match.group()}"
+                 for path in sorted((REPO / "search").rglob("*.py"))
+                 for match in pattern.finditer(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_extraction_is_fast_enough_for_a_smoke_test():
+    paragraphs = ['"Growth is slowing," said Maria Okafor, the chief economist at the Lagos '
+                  "Institute, on Tuesday, two weeks after the U.S. Treasury department acted.",
+                  "Officials said the 2016 figures were revised; 400,000 left in 2011."] * 500
+    started = time.perf_counter()
+    extract_document(paragraphs, "Title", MAY_16)
+    assert time.perf_counter() - started < 2.0  # the bench measures the real rate
