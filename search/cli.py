@@ -67,6 +67,11 @@ def _wait_option(parser: argparse.ArgumentParser) -> None:
                              "(default: 10)")
 
 
+def _corpus_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
+                        help="corpus folder (default: ./corpus)")
+
+
 def _add_index(commands) -> None:
     parser = commands.add_parser(
         "index", help="bring the search index up to date with documents (text and HTML)",
@@ -92,8 +97,7 @@ def _add_add(commands) -> None:
                     "the corpus by different content is refused. Unreadable files are skipped "
                     "and not copied.")
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
-                        help="corpus folder (default: ./corpus)")
+    _corpus_option(parser)
     _index_option(parser)
     _wait_option(parser)
     parser.set_defaults(handler=run_add)
@@ -104,8 +108,7 @@ def _add_watch(commands) -> None:
         "watch", help="keep the index up to date while the corpus folder changes",
         description="Index the corpus, then follow the folder and index added, changed, "
                     "renamed and deleted documents within about two seconds. Ctrl+C stops.")
-    parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
-                        help="corpus folder (default: ./corpus)")
+    _corpus_option(parser)
     _index_option(parser)
     _wait_option(parser)
     parser.set_defaults(handler=run_watch)
@@ -154,8 +157,7 @@ def _add_serve(commands) -> None:
         description="Serve the search page with a production WSGI server (waitress). "
                     "Indexes the corpus first when there is no index yet.")
     _index_option(parser)
-    parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
-                        help="corpus folder (default: ./corpus)")
+    _corpus_option(parser)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--threads", type=int, default=8)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import logging
+import os
 import re
+import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, UnicodeDammit
+from bs4 import BeautifulSoup, Tag, UnicodeDammit
 from bs4.dammit import EncodingDetector
 
 from search.errors import DocumentError
@@ -21,6 +25,11 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024  # larger files are skipped, so memory stays bounded
 MAX_TITLE_CHARS = 200
+MAX_DEPTH = 256  # HTML tags nested deeper are dropped (their text kept), so work stays linear
+MAX_TAGS = 200_000  # HTML with more tags (outside script and style) is skipped: ~1 KB each
+MAX_PARAGRAPHS = 50_000  # a document with more is skipped: each becomes an index record
+MAX_PARAGRAPH_CHARS = 10_000  # longer paragraphs are split at spaces: extraction cost grows fast
+MAX_LINES = 2_000_000  # a text file with more is skipped: each line is a string in memory
 
 # One character to one character, so offsets found in normalised text are valid in the original.
 _SEARCH_CHARS = str.maketrans({
@@ -97,16 +106,51 @@ def _date_from_match(match: re.Match) -> dt.date | None:
         return None
 
 
-def iter_document_paths(root: Path) -> Iterator[Path]:
-    """Files under root (or root itself) that look like documents, in a stable order."""
+def iter_document_paths(root: Path, skipped: list[tuple[str, str]] | None = None
+                        ) -> Iterator[Path]:
+    """Files under root (or root itself) that look like documents, in a stable order.
+
+    Symlinked files are followed only when they resolve inside root; symlinked folders are not
+    entered. What is left out is appended to skipped as (path, reason), else logged.
+    """
     if root.is_file():
         yield root
         return
     for path in sorted(root.rglob("*")):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
             continue
-        if path.suffix.lower() in SUFFIXES:
+        if path.is_symlink():
+            reason = _symlink_problem(path, root)
+            if reason:
+                _note_skipped(path, reason, skipped)
+                continue
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        if path.is_file():
             yield path
+        elif path.exists() and not path.is_dir():
+            _note_skipped(path, "not a regular file", skipped)
+
+
+def _symlink_problem(path: Path, root: Path) -> str | None:
+    """Why a symlink under root must not be read, or None when it is a file inside root."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "a broken or looping symlink" if path.suffix.lower() in SUFFIXES else None
+    if not target.is_relative_to(root.resolve()):
+        return "a symlink to a file outside the corpus" if target.is_file() else (
+            "a symlink to a folder outside the corpus (not followed)")
+    if target.is_dir():
+        return "a symlinked folder (not followed)"
+    return None
+
+
+def _note_skipped(path: Path, reason: str, skipped: list[tuple[str, str]] | None) -> None:
+    if skipped is None:
+        log.warning("skipped %s: %s", path, reason)
+    else:
+        skipped.append((str(path), reason))
 
 
 def document_id(path: Path, root: Path) -> str:
@@ -119,6 +163,10 @@ def document_id(path: Path, root: Path) -> str:
 def read_document(path: Path, root: Path | None = None) -> Document:
     """Read a text or HTML file into a Document; raise DocumentError naming what is wrong."""
     path = Path(path)
+    if root is not None and Path(root).is_dir() and path.is_symlink():
+        reason = _symlink_problem(path, Path(root))
+        if reason:
+            raise DocumentError(reason)
     data = _read_bytes(path)
     warnings: list[str] = []
     doc_id = document_id(path, root) if root is not None else path.name
@@ -128,24 +176,67 @@ def read_document(path: Path, root: Path | None = None) -> Document:
         title, date, paragraphs = _parse_text(_decode_text(data, warnings), path.suffix.lower())
     if not paragraphs:
         raise DocumentError("no text found")
+    paragraphs = _split_long(paragraphs, warnings)
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise DocumentError(f"too many paragraphs ({len(paragraphs)}; the limit is "
+                            f"{MAX_PARAGRAPHS})")
     return Document(doc_id, path, title or _title_from_name(path), date, paragraphs, warnings)
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, read through one handle so a file swapped meanwhile is not mixed in."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DocumentError(f"too large ({size // (1024 * 1024)} MB; the limit is "
-                                f"{MAX_BYTES // (1024 * 1024)} MB)")
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the indexer
+        with open(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise DocumentError("not a regular file")
+            _check_size(info.st_size)
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise DocumentError(f"cannot read: {exc.strerror or exc}") from exc
+    _check_size(len(data))  # it grew while being read
     if not data.strip():
         raise DocumentError("empty file")
-    if _looks_binary(data):
+    if _bom_encoding(data) is None and _looks_binary(data):
         raise DocumentError("binary file, not text or HTML")
     return data
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_BYTES:
+        raise DocumentError(f"too large ({size / (1024 * 1024):.1f} MB; the limit is "
+                            f"{MAX_BYTES // (1024 * 1024)} MB)")
+
+
+def _split_long(paragraphs: list[str], warnings: list[str]) -> list[str]:
+    """Paragraphs with any longer than MAX_PARAGRAPH_CHARS cut at spaces (a warning says so)."""
+    if all(len(text) <= MAX_PARAGRAPH_CHARS for text in paragraphs):
+        return paragraphs
+    pieces: list[str] = []
+    long = 0
+    for text in paragraphs:
+        long += len(text) > MAX_PARAGRAPH_CHARS
+        start = 0
+        while len(text) - start > MAX_PARAGRAPH_CHARS:
+            cut = text.rfind(" ", start + MAX_PARAGRAPH_CHARS // 2, start + MAX_PARAGRAPH_CHARS)
+            cut = cut if cut > 0 else start + MAX_PARAGRAPH_CHARS
+            pieces.append(text[start:cut].strip())
+            start = cut
+        pieces.append(text[start:].strip())
+    warnings.append(f"{long} paragraph{'' if long == 1 else 's'} longer than "
+                    f"{MAX_PARAGRAPH_CHARS} characters split into pieces")
+    return [piece for piece in pieces if piece]
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte order mark at the start names (UTF-32 checked before UTF-16)."""
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -162,6 +253,12 @@ def _looks_like_html(data: bytes) -> bool:
 
 
 def _decode_text(data: bytes, warnings: list[str]) -> str:
+    encoding = _bom_encoding(data)
+    if encoding and encoding != "utf-8-sig":
+        text = data.decode(encoding, errors="replace")
+        if "\ufffd" in text:
+            warnings.append(f"not valid {encoding.upper()}; undecodable bytes replaced")
+        return text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -202,13 +299,22 @@ def _parse_text(text: str, suffix: str) -> tuple[str, dt.date | None, list[str]]
 
 
 def _text_blocks(text: str) -> list[list[str]]:
-    """Blank-line separated blocks, each a list of its non-empty stripped lines."""
+    """Blank-line separated blocks, each a list of its non-empty stripped lines.
+
+    DocumentError when there are more lines or blocks than a document may have.
+    """
+    lines = max(text.count("\n"), text.count("\r"))
+    if lines > MAX_LINES:
+        raise DocumentError(f"too many lines ({lines}; the limit is {MAX_LINES})")
     blocks: list[list[str]] = [[]]
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = clean_text(raw)
         if line:
             blocks[-1].append(line)
         elif blocks[-1]:
+            if len(blocks) > MAX_PARAGRAPHS + 2:  # + title and date blocks
+                raise DocumentError(f"too many paragraphs (more than {MAX_PARAGRAPHS}; "
+                                    f"the limit is {MAX_PARAGRAPHS})")
             blocks.append([])
     return [block for block in blocks if block]
 
@@ -226,7 +332,14 @@ _BOILERPLATE_HINT = re.compile(
 
 
 def _parse_html(data: bytes, warnings: list[str]) -> tuple[str, dt.date | None, list[str]]:
-    soup = BeautifulSoup(_decode_html(data, warnings), "html.parser")
+    markup = _without_raw_text(_decode_html(data, warnings))
+    tags = len(_START_TAG.findall(markup))
+    if tags > MAX_TAGS:
+        raise DocumentError(f"too much markup ({tags} tags; the limit is {MAX_TAGS})")
+    soup = BoundedSoup(markup)
+    if soup.dropped:
+        warnings.append(f"{soup.dropped} tags nested deeper than {MAX_DEPTH} levels were "
+                        "flattened")
     title = _html_title(soup)
     date = _html_date(soup)
     for tag in soup.find_all(_DROP_TAGS):
@@ -243,6 +356,59 @@ def _parse_html(data: bytes, warnings: list[str]) -> tuple[str, dt.date | None, 
     return title, date, paragraphs
 
 
+_START_TAG = re.compile(r"<[A-Za-z]")
+_RAW_TEXT_OPEN = re.compile(r"<(script|style)(?=[\s/>])[^>]*>", re.I)
+_RAW_TEXT_CLOSE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
+
+
+def _without_raw_text(markup: str) -> str:
+    """Markup with the contents of script and style elements removed, in linear time.
+
+    They are never indexed, and megabytes of script would otherwise become parser work.
+    An unclosed one runs to the end, as html.parser reads it.
+    """
+    pieces, position = [], 0
+    while opened := _RAW_TEXT_OPEN.search(markup, position):
+        pieces.append(markup[position:opened.end()])
+        closed = _RAW_TEXT_CLOSE[opened[1].lower()].search(markup, opened.end())
+        if closed is None:
+            return "".join(pieces)
+        position = closed.start()
+        if position == opened.end():  # empty: step past the end tag to find the next one
+            pieces.append(closed[0])
+            position = closed.end()
+    pieces.append(markup[position:])
+    return "".join(pieces)
+
+
+class BoundedSoup(BeautifulSoup):
+    """An html.parser tree at most MAX_DEPTH tags deep: deeper tags are dropped, text kept.
+
+    Deep nesting makes parent walks quadratic; returning None from handle_starttag is
+    BeautifulSoup's documented way to leave a tag out.
+    """
+
+    def __init__(self, markup: str):
+        self.dropped = 0
+        self._open_dropped: Counter[str] = Counter()
+        super().__init__(markup, "html.parser")
+
+    def handle_starttag(self, name, *args, **kwargs):
+        """A new tag, or None (dropped) when the tree is already MAX_DEPTH deep."""
+        if len(self.tagStack) > MAX_DEPTH:
+            self.dropped += 1
+            self._open_dropped[name] += 1
+            return None
+        return super().handle_starttag(name, *args, **kwargs)
+
+    def handle_endtag(self, name, nsprefix=None):
+        """Close a tag; the end tag of a dropped one is dropped too."""
+        if self._open_dropped[name]:
+            self._open_dropped[name] -= 1
+            return
+        super().handle_endtag(name, nsprefix)
+
+
 def _decode_html(data: bytes, warnings: list[str]) -> str:
     """HTML as text: its declared charset if any, else UTF-8, else a guess with a warning."""
     declared = EncodingDetector.find_declared_encoding(data, is_html=True)
@@ -255,10 +421,7 @@ def _decode_html(data: bytes, warnings: list[str]) -> str:
 
 
 def _html_blocks(container) -> list[str]:
-    blocks = [
-        tag for tag in container.find_all(_BLOCK_TAGS)
-        if not tag.find_parent(_BLOCK_TAGS) and not _is_boilerplate(tag, container)
-    ]
+    blocks = _outer_blocks(container)
     if not blocks:
         text = container.get_text("\n")
         return [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
@@ -266,14 +429,33 @@ def _html_blocks(container) -> list[str]:
     return [text for text in texts if text]
 
 
-def _is_boilerplate(tag, container) -> bool:
-    for parent in [tag, *tag.parents]:
-        if parent is container:
-            return False
-        hints = " ".join(parent.get("class") or []) + " " + (parent.get("id") or "")
-        if _BOILERPLATE_HINT.search(hints):
-            return True
-    return False
+def _outer_blocks(container) -> list:
+    """Block tags in the container not inside another block or boilerplate, in order.
+
+    One walk down the tree (not one walk up per tag), so it stays linear in the tree size.
+    """
+    if getattr(container, "find_parent", None) and container.find_parent(_BLOCK_TAGS):
+        return []
+    blocks = []
+    stack = [(child, False) for child in reversed(_child_tags(container))]
+    while stack:
+        tag, in_boilerplate = stack.pop()
+        in_boilerplate = in_boilerplate or _has_boilerplate_hint(tag)
+        if tag.name in _BLOCK_TAGS:
+            if not in_boilerplate:
+                blocks.append(tag)
+            continue
+        stack.extend((child, in_boilerplate) for child in reversed(_child_tags(tag)))
+    return blocks
+
+
+def _child_tags(tag) -> list:
+    return [child for child in tag.children if isinstance(child, Tag)]
+
+
+def _has_boilerplate_hint(tag) -> bool:
+    hints = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+    return bool(_BOILERPLATE_HINT.search(hints))
 
 
 def _html_title(soup: BeautifulSoup) -> str:

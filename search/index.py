@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import re
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable

@@ -6,13 +6,12 @@ import datetime as dt
 import html
 import json
 import re
-import threading
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
+import numpy as np
 from whoosh import highlight, qparser, sorting
 from whoosh import query as wq
 
@@ -33,12 +32,19 @@ from search.index import (
     YEAR,
     split_values,
 )
+from search.matches import MatchIndex, match_index
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 1000
 MAX_EXPANSION = 1024  # terms one wildcard, prefix or fuzzy term may expand to
+MAX_FILTER_VALUES = 100  # values of one facet filter (they OR together)
+MAX_FILTER_CHARS = 300
+MAX_QUERY_NODES = 1024  # words, phrases and operators in one parsed query (4 per word)
+MAX_TOTAL_EXPANSION = 4 * MAX_EXPANSION  # words all multi-term parts of a query expand to
+SEARCH_TIME_LIMIT_S = 5.0  # a search stops with a QueryError after this long (between stages)
 SORTS = ("relevance", "newest", "oldest")
+FACET_LIMIT = 100  # values returned per facet (speakers can number thousands)
 SNIPPET_CHARS = 600
 
 # What a bare word searches, and aliases users can type before a colon.
@@ -69,18 +75,42 @@ class SearchRequest:
 
     def checked(self) -> SearchRequest:
         """This request with bounds enforced; raises QueryError for values that make no sense."""
+        if not isinstance(self.q, str):
+            raise QueryError("the query must be text")
         if len(self.q) > MAX_QUERY_CHARS:
             raise QueryError(f"the query is too long ({len(self.q)} characters; "
                              f"the limit is {MAX_QUERY_CHARS})")
+        if "\x00" in self.q or _SURROGATE.search(self.q):
+            raise QueryError("the query contains characters that cannot be searched for")
         if self.sort not in SORTS:
             raise QueryError(f"unknown sort {self.sort!r}; use one of: {', '.join(SORTS)}")
-        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+        if not _whole_in(self.page_size, 1, MAX_PAGE_SIZE):
             raise QueryError(f"page size must be between 1 and {MAX_PAGE_SIZE}")
-        if not 1 <= self.page <= MAX_PAGE:
+        if not _whole_in(self.page, 1, MAX_PAGE):
             raise QueryError(f"page must be between 1 and {MAX_PAGE}")
+        for values in (self.speakers, self.organisations, self.documents, self.years,
+                       self.months):
+            _check_filter_values(values)
         parse_date_bound(self.date_from, end=False)
         parse_date_bound(self.date_to, end=True)
         return self
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_in(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _check_filter_values(values: list[str]) -> None:
+    if len(values) > MAX_FILTER_VALUES:
+        raise QueryError(f"too many values for one filter ({len(values)}; "
+                         f"the limit is {MAX_FILTER_VALUES})")
+    for value in values:
+        if not isinstance(value, str) or len(value) > MAX_FILTER_CHARS:
+            raise QueryError(f"a filter value must be text of at most {MAX_FILTER_CHARS} "
+                             "characters")
 
 
 class Facet:
@@ -88,6 +118,7 @@ class Facet:
 
     name: str = ""
     field: str = ""
+    limit: int | None = FACET_LIMIT
 
     def selected(self, request: SearchRequest) -> list[str]:
         raise NotImplementedError
@@ -99,13 +130,18 @@ class Facet:
             return None
         return wq.Or([wq.Term(self.field, value) for value in values])
 
-    def counts(self, columns: FacetColumns, docnums: Iterable[int]) -> dict[str, int]:
-        """Value -> number of the given paragraphs having it, most frequent first."""
-        values = columns.values(self.field)
-        counter: Counter[str] = Counter()
-        for docnum in docnums:
-            counter.update(values.get(docnum, ()))
-        return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+    def mask(self, matches: MatchIndex, request: SearchRequest) -> np.ndarray | None:
+        """Paragraphs having any selected value, or None when nothing is selected."""
+        values = self.selected(request)
+        if not values:
+            return None
+        return _any_of(matches.term_mask(self.field, value) for value in values)
+
+    def counts(self, matches: MatchIndex, mask: np.ndarray, request: SearchRequest
+               ) -> tuple[dict[str, int], int]:
+        """The top values among paragraphs in mask with their counts (selected ones always
+        included), most frequent first; and the number of distinct values."""
+        return matches.column(self.field).counts(mask, self.limit, self.selected(request))
 
 
 class SpeakerFacet(Facet):
@@ -130,14 +166,14 @@ class DocumentFacet(Facet):
 
 
 class YearFacet(Facet):
-    name, field = "year", YEAR
+    name, field, limit = "year", YEAR, None
 
     def selected(self, request: SearchRequest) -> list[str]:
         return request.years
 
 
 class MonthFacet(Facet):
-    name, field = "month", MONTH
+    name, field, limit = "month", MONTH, None
 
     def selected(self, request: SearchRequest) -> list[str]:
         return request.months
@@ -147,44 +183,12 @@ FACETS: tuple[Facet, ...] = (SpeakerFacet(), OrganisationFacet(), YearFacet(), M
                              DocumentFacet())
 
 
-class FacetColumns:
-    """Per-reader map docnum -> values for each facet field, built once and reused."""
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._columns: dict[str, dict[int, tuple[str, ...]]] = {}
-        self._lock = threading.Lock()
-
-    def values(self, fieldname: str) -> dict[int, tuple[str, ...]]:
-        with self._lock:
-            if fieldname not in self._columns:
-                self._columns[fieldname] = self._build(fieldname)
-            return self._columns[fieldname]
-
-    def _build(self, fieldname: str) -> dict[int, tuple[str, ...]]:
-        by_doc: dict[int, list[str]] = {}
-        for term in self._reader.lexicon(fieldname):
-            value = term.decode("utf-8")
-            for docnum in self._reader.postings(fieldname, term).all_ids():
-                by_doc.setdefault(docnum, []).append(value)
-        return {docnum: tuple(values) for docnum, values in by_doc.items()}
-
-
-_COLUMNS: dict[int, FacetColumns] = {}
-_COLUMNS_LOCK = threading.Lock()
-
-
-def facet_columns(searcher) -> FacetColumns:
-    """The FacetColumns for this searcher's reader, cached while the reader lives."""
-    reader = searcher.reader()
-    with _COLUMNS_LOCK:
-        key = id(reader)
-        columns = _COLUMNS.get(key)
-        if columns is None or columns._reader is not reader:
-            if len(_COLUMNS) > 8:
-                _COLUMNS.clear()
-            columns = _COLUMNS[key] = FacetColumns(reader)
-        return columns
+def _any_of(masks: Iterable[np.ndarray]) -> np.ndarray:
+    masks = iter(masks)
+    result = next(masks).copy()
+    for mask in masks:
+        result |= mask
+    return result
 
 
 def query_parser(schema) -> qparser.QueryParser:
@@ -226,15 +230,36 @@ def _known_fields(schema) -> set[str]:
 
 
 def _check_expansion(searcher, parsed: wq.Query) -> None:
+    """QueryError when the query has too many parts or its wildcards expand to too many words.
+
+    Each multi-term part may expand to MAX_EXPANSION words, and all of them together to
+    MAX_TOTAL_EXPANSION: every word is a posting list to read.
+    """
     reader = searcher.reader()
-    for node in _walk(parsed):
+    nodes = list(islice(_walk(parsed), MAX_QUERY_NODES + 1))
+    if len(nodes) > MAX_QUERY_NODES:
+        raise QueryError(f"the query has too many parts (the limit is {MAX_QUERY_NODES}); "
+                         "make it shorter")
+    total = 0
+    for node in nodes:
         if isinstance(node, wq.MultiTerm) and not isinstance(node, wq.Every):
             if isinstance(node, wq.Wildcard | wq.Prefix) and len(node.text.strip("*?")) < 1:
                 raise QueryError(f"'{node.text}' would match every word; add some letters")
-            expanded = list(islice(node._btexts(reader), MAX_EXPANSION + 1))
-            if len(expanded) > MAX_EXPANSION:
+            expanded = sum(1 for _ in islice(node._btexts(reader), MAX_EXPANSION + 1))
+            if expanded > MAX_EXPANSION:
                 raise QueryError(
                     f"'{node.text}' matches more than {MAX_EXPANSION} words; make it more specific")
+            total += expanded
+            if total > MAX_TOTAL_EXPANSION:
+                raise QueryError(f"the query's wildcards match too many words (more than "
+                                 f"{MAX_TOTAL_EXPANSION}); use fewer or more specific ones")
+
+
+def check_time(started: float) -> None:
+    """QueryError once a search begun at `started` (perf_counter) has run too long."""
+    if time.perf_counter() - started > SEARCH_TIME_LIMIT_S:
+        raise QueryError(f"the query took too long (over {SEARCH_TIME_LIMIT_S:g} s); "
+                         "make it more specific or add filters")
 
 
 def _walk(node: wq.Query):
@@ -296,65 +321,103 @@ class MarkFormatter(highlight.Formatter):
         return f"<mark>{word}</mark>"
 
 
-def snippet(hit, text: str) -> str:
+def snippet(text: str, terms: frozenset[str], analyzer) -> str:
     """The paragraph's best passages with query words marked, or its opening when none match.
 
     Paragraphs up to SNIPPET_CHARS are shown whole: who said what needs the full sentence.
     """
-    if len(text) <= SNIPPET_CHARS:
-        hit.results.fragmenter = highlight.WholeFragmenter()
-    else:
-        hit.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=100)
-    marked = hit.highlights(TEXT_FIELD, text=text, top=2)
-    if marked:
-        return marked
+    if terms:
+        fragmenter = (highlight.WholeFragmenter() if len(text) <= SNIPPET_CHARS
+                      else highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=100))
+        marked = highlight.highlight(text, terms, analyzer, fragmenter, MarkFormatter(), top=2,
+                                     scorer=highlight.BasicFragmentScorer())
+        if marked:
+            return marked
     opening = text
     if len(text) > SNIPPET_CHARS:
         opening = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " \u2026"
     return html.escape(opening, quote=False)
 
 
-def hit_record(hit, with_snippet: bool = True) -> dict:
-    """One result paragraph as plain data (the --json hit shape)."""
-    stored = hit.fields()
+def highlight_terms(searcher, q: wq.Query) -> frozenset[str]:
+    """The indexed words of the text field that q matches (wildcards expanded)."""
+    try:
+        found = q.existing_terms(searcher.reader(), phrases=True, expand=True)
+    except Exception:  # highlighting is a nicety; an odd query node must not fail the search
+        return frozenset()
+    return frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
+                     for field, text in found if field == TEXT_FIELD)
+
+
+def hit_record(stored: dict, score: float | None = None, marked: str | None = None) -> dict:
+    """One result paragraph as plain data (the --json hit shape) from its stored fields."""
     text = stored.get(TEXT_FIELD, "")
     date = stored.get(DATE)
-    record = {
+    return {
         "document": stored.get(DOCUMENT),
         "title": stored.get(TITLE),
         "paragraph": stored.get(PARAGRAPH),
         "text": text,
-        "snippet": snippet(hit, text) if with_snippet else html.escape(text, quote=False),
+        "snippet": marked if marked is not None else html.escape(text, quote=False),
         "speakers": split_values(stored.get(SPEAKER)),
         "organisations": split_values(stored.get(ORGANISATION)),
         "dates": split_values(stored.get(DATES)),
         "document_date": date.date().isoformat() if date else None,
-        "score": round(hit.score, 4) if isinstance(hit.score, int | float) else None,
+        "score": round(score, 4) if score is not None else None,
         "people": json.loads(stored[PEOPLE]) if stored.get(PEOPLE) else {},
     }
-    return record
 
 
-_NO_DATE = 2**64 - 1  # what Whoosh's numeric column holds for a paragraph without a date
+_NO_DATE = np.uint64(2**64 - 1)  # what Whoosh's numeric column holds for "no date"
 
 
-def _sorted_by(searcher, sort: str):
-    """Date order with undated documents last either way, then reading order."""
-    if sort == "relevance":
+def date_mask(matches: MatchIndex, searcher, request: SearchRequest) -> np.ndarray | None:
+    """Paragraphs whose document date is in the requested range, or None for no range."""
+    start = parse_date_bound(request.date_from, end=False)
+    end = parse_date_bound(request.date_to, end=True)
+    if start is None and end is None:
         return None
-    dates = searcher.reader().column_reader(DATE, translate=False)
+    field = searcher.schema[DATE]
+    dates = matches.numbers(DATE)
+    mask = dates != _NO_DATE
+    if start is not None:
+        mask &= dates >= np.uint64(field.prepare_datetime(start))
+    if end is not None:
+        mask &= dates <= np.uint64(field.prepare_datetime(end))
+    return mask
 
-    def newest_first(_searcher, docnum: int) -> tuple[bool, int]:
-        value = dates[docnum]
-        return (value == _NO_DATE, -value)
 
-    by_date = (sorting.FunctionFacet(newest_first) if sort == "newest"
-               else sorting.FieldFacet(DATE))
-    return [by_date, sorting.FieldFacet(DOCUMENT), sorting.FieldFacet(PARAGRAPH)]
+def ranked_page(matches: MatchIndex, q: wq.Query, matched: np.ndarray, request: SearchRequest
+                ) -> list[tuple[int, float]]:
+    """(docnum, score) of the requested page, best first (ties in index order)."""
+    docnums = np.flatnonzero(matched)
+    first = (request.page - 1) * request.page_size
+    if first >= len(docnums):
+        return []
+    scores = matches.scores(q)[docnums]
+    wanted = min(first + request.page_size, len(docnums))
+    if wanted < len(docnums):  # only the best `wanted` need sorting
+        top = np.argpartition(-scores, wanted - 1)[:wanted]
+    else:
+        top = np.arange(len(docnums))
+    order = top[np.lexsort((docnums[top], -scores[top]))][first:wanted]
+    return [(int(docnums[i]), float(scores[i])) for i in order]
 
 
-def _docnums(searcher, q: wq.Query) -> set[int]:
-    return set(searcher.docs_for_query(q))
+def dated_page(matches: MatchIndex, matched: np.ndarray, request: SearchRequest
+               ) -> list[tuple[int, None]]:
+    """Docnums of the requested page in date order, undated last, then reading order."""
+    docnums = np.flatnonzero(matched)
+    dates = matches.numbers(DATE)[docnums]
+    undated = dates == _NO_DATE
+    when = np.where(undated, 0, dates).astype(np.int64)
+    if request.sort == "newest":
+        when = -when
+    document = matches.column(DOCUMENT).value_of()[docnums]
+    paragraph = matches.numbers(PARAGRAPH)[docnums]
+    order = np.lexsort((paragraph, document, when, undated))
+    first = (request.page - 1) * request.page_size
+    return [(int(docnums[i]), None) for i in order[first:first + request.page_size]]
 
 
 _PLAIN_QUERY = re.compile(r"[\w\s\"'*?~:.,-]+")
@@ -393,41 +456,57 @@ def search(searcher, request: SearchRequest) -> dict:
     started = time.perf_counter()
     request.checked()
     q = parse_query(searcher, request.q)
-    scope = wq.And([q, r]) if (r := date_range_query(request)) else q
-    base = _docnums(searcher, scope)
-    filters = {facet.name: _docnums(searcher, fq)
-               for facet in FACETS if (fq := facet.filter_query(request)) is not None}
-    matched = base.intersection(*filters.values()) if filters else base
-    columns = facet_columns(searcher)
-    facets = {}
+    matches = match_index(searcher)
+    base = matches.mask(q)
+    check_time(started)
+    if (dates := date_mask(matches, searcher, request)) is not None:
+        base &= dates
+    filters = {facet.name: mask for facet in FACETS
+               if (mask := facet.mask(matches, request)) is not None}
+    matched = _all_of(base, filters.values())
+    facets, facet_sizes = {}, {}
     for facet in FACETS:
-        others = [docs for name, docs in filters.items() if name != facet.name]
-        docs = base.intersection(*others) if others else base
-        facets[facet.name] = facet.counts(columns, docs)
+        # A facet's own filter is left out of its counts, so other values stay selectable.
+        others = [mask for name, mask in filters.items() if name != facet.name]
+        facets[facet.name], facet_sizes[facet.name] = facet.counts(
+            matches, _all_of(base, others), request)
+    total = int(matched.sum())
+    if request.sort == "relevance":
+        page = ranked_page(matches, q, matched, request)
+    else:
+        page = dated_page(matches, matched, request)
+    check_time(started)
+    terms = highlight_terms(searcher, q)
+    analyzer = searcher.schema[TEXT_FIELD].analyzer
     hits = []
-    if matched:
-        page = searcher.search_page(q, request.page, pagelen=request.page_size,
-                                    filter=matched, sortedby=_sorted_by(searcher, request.sort),
-                                    terms=True)
-        page.results.formatter = MarkFormatter()
-        if page.pagenum == request.page:
-            hits = [hit_record(hit) for hit in page]
+    for docnum, score in page:
+        stored = searcher.stored_fields(docnum)
+        hits.append(hit_record(stored, score, snippet(stored.get(TEXT_FIELD, ""), terms,
+                                                      analyzer)))
     return {
         "query": request.q,
-        "total": len(matched),
+        "total": total,
         "page": request.page,
         "page_size": request.page_size,
-        "pages": max(1, -(-len(matched) // request.page_size)),
+        "pages": max(1, -(-total // request.page_size)),
         "sort": request.sort,
         "hits": hits,
         "facets": facets,
-        "suggestion": suggestion(searcher, q, request.q) if len(matched) < 5 else None,
+        "facet_sizes": facet_sizes,
+        "suggestion": suggestion(searcher, q, request.q) if total < 5 else None,
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
+
+
+def _all_of(base: np.ndarray, masks: Iterable[np.ndarray]) -> np.ndarray:
+    result = base.copy()
+    for mask in masks:
+        result &= mask
+    return result
 
 
 def document_paragraphs(searcher, document_id: str) -> list[dict]:
     """Every paragraph of one document in order, as hit records; empty if there is no such id."""
     results = searcher.search(wq.Term(DOCUMENT, document_id), limit=None,
                               sortedby=sorting.FieldFacet(PARAGRAPH))
-    return [hit_record(hit, with_snippet=False) for hit in results]
+    return [hit_record(hit.fields()) for hit in results]

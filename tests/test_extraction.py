@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from search.extraction import DocumentFacts, extract_document
+from search.extraction import DocumentFacts, Person, extract_document
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -192,6 +192,48 @@ def test_people_holds_only_speakers():
     assert set(result.people) == {"Maria Okafor"}
 
 
+def test_role_before_name_with_owner():
+    result = facts("The Harbour Fund (HF) stayed quiet, but its vice-president, Ada Quist, "
+                   "warned that rates would rise.")
+    assert result.paragraphs[0].speakers == ["Ada Quist"]
+    assert result.people["Ada Quist"] == Person("Ada Quist", "vice-president", "Harbour Fund")
+
+
+def test_capitalised_role_after_name_with_acronym():
+    result = facts("The Halden Policy Institute (HPI) agreed.",
+                   '"It works," said Dr. Ada Quist, Chief Executive of HPI.')
+    assert result.people["Ada Quist"] == Person("Ada Quist", "Chief Executive",
+                                                "Halden Policy Institute")
+
+
+def test_hyphenated_title_before_surname_resolves_to_full_name():
+    result = facts("Also present: Ada Quist, Director-General for Trade",
+                   "MS. QUIST: I'll ask Director-General Quist to begin.",
+                   "MS. QUIST: Thank you.", title="Press Briefing")
+    assert [p.speakers for p in result.paragraphs] == [[], ["Ada Quist"], ["Ada Quist"]]
+    assert result.people["Ada Quist"].title == "Director-General for Trade"
+
+
+def test_where_a_person_is_from_is_not_their_name():
+    result = facts("Finance Minister Ada Quist of Norvania chairs the board.",
+                   "Quist told reporters the plan was sound.")
+    assert result.paragraphs[1].speakers == ["Ada Quist"]
+    assert result.people["Ada Quist"].title == "Finance Minister"
+
+
+def test_colon_before_quote_attributes_to_the_sentence_subject():
+    result = facts('"Rates will rise," said Ada Quist.',
+                   'Quist, for her part, was blunt: "Nobody is listening."',
+                   'The message was clear: "Pay now."')
+    assert [p.speakers for p in result.paragraphs] == [["Ada Quist"], ["Ada Quist"], []]
+
+
+def test_bare_spokesman_speaks_for_the_organisation_the_paragraph_names():
+    result = facts("Norland Freight Company disputed the fine. In a statement, spokesman "
+                   "Ben Ode said it would appeal.")
+    assert result.people["Ben Ode"] == Person("Ben Ode", "spokesman", "Norland Freight Company")
+
+
 # --- transcripts ------------------------------------------------------------------------------
 
 
@@ -215,71 +257,6 @@ def test_transcript_header_in_title():
 
 def test_transcript_turn_without_header_uses_label_name():
     assert speakers("MR. FENWICK: Thank you.", "QUESTION: Why?") == [["Fenwick"], []]
-
-
-# --- organisations -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("The U.S. State Department released photos.", ["State Department"]),
-    ("A UN convoy was hit.", ["United Nations"]),
-    ("The Treasury department announced sanctions.", ["Treasury Department"]),
-    ("The U.N. Security Council met.", ["United Nations Security Council"]),
-    ("She joined the Institute for the Study of Rivers.", ["Institute for the Study of Rivers"]),
-    ("The International Monetary Fund and the EU agreed.",
-     ["International Monetary Fund", "European Union"]),
-    ("Procter & Gamble Co. and the Food and Drug Administration met.",
-     ["Procter & Gamble Co.", "Food and Drug Administration"]),
-    ("The Kestrel Policy Centre (KPC) said so. KPC staff agreed.", ["Kestrel Policy Centre"]),
-    ("He was at the Department of Justice.", ["Justice Department"]),
-])
-def test_organisations_are_canonical(text, expected):
-    assert facts(text).paragraphs[0].organisations == expected
-
-
-def test_countries_cities_and_people_are_not_organisations():
-    text = ("Turkey, Russia, and Iran met in Astana with Maria Okafor and the United States. "
-            "The West and the Syrian regime disagreed during World War II talks.")
-    assert facts(text).paragraphs[0].organisations == []
-
-
-# --- dates ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("The war started in 2011 and has killed more than 400,000 people.", ["2011"]),
-    ("Between 65,000 and 117,000 people were held between 2011 and 2016.", ["2011", "2016"]),
-    ("It is a 45-minute drive; 2000 workers left; 1500 arrived.", []),
-    ("On May 3, 2016, the court ruled.", ["2016-05-03"]),
-    ("On 3 May 2016 the court ruled.", ["2016-05-03"]),
-    ("The report came out in October 2015.", ["2015-10"]),
-    ("The file is dated 2016-05-03.", ["2016-05-03"]),
-    ("Repairs followed the 2016 storm.", ["2016"]),
-])
-def test_absolute_dates(text, expected):
-    assert facts(text, date=None).paragraphs[0].dates == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Sarin was used on April 4th.", ["2017-04-04"]),
-    ("Photos were released Monday.", ["2017-05-15"]),
-    ("The ministers meet on Thursday, officials said.", ["2017-05-11"]),
-    ("The summit will take place on Thursday.", ["2017-05-18"]),
-    ("Last month the talks failed.", ["2017-04"]),
-    ("Two weeks ago they agreed.", ["2017-05-02"]),
-    ("Three days ago the talks collapsed.", ["2017-05-13"]),
-    ("Yesterday it rained.", ["2017-05-15"]),
-    ("It happened last year.", ["2016"]),
-    ("The appeal was filed in June.", ["2016-06"]),
-    ("The fire broke out on December 24.", ["2016-12-24"]),  # after May 16: last year
-])
-def test_relative_dates_resolve_against_document_date(text, expected):
-    assert facts(text).paragraphs[0].dates == expected
-
-
-def test_relative_dates_left_out_without_document_date():
-    text = "On Tuesday, two weeks ago, last month, on April 4th and yesterday, it happened in 2015."
-    assert facts(text, date=None).paragraphs[0].dates == ["2015"]
 
 
 # --- gold regression ---------------------------------------------------------------------------
@@ -306,6 +283,11 @@ def test_seed_gold_meets_targets():
 
 def test_sample_gold_meets_targets():
     _assert_targets(_scores(SAMPLES, SAMPLES / "gold.json"))
+
+
+def test_holdout_gold_meets_targets():
+    # Blind when first scored (see bench/extraction.py); a regression check since then.
+    _assert_targets(_scores(SAMPLES / "holdout", SAMPLES / "holdout" / "gold.json"))
 
 
 # --- rules, not lists of names ------------------------------------------------------------------

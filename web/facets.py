@@ -44,8 +44,11 @@ class FacetView:
             "toggle_url": state_url(toggled(state, self.param, value)),
         }
 
-    def result(self, counts: dict[str, int], state: State) -> dict:
-        """The facet as plain data; selected values always shown, truncation stated."""
+    def result(self, counts: dict[str, int], state: State, size: int | None = None) -> dict:
+        """The facet as plain data; selected values always shown, truncation stated.
+
+        size is the number of distinct values over all matches (counts may hold only the top).
+        """
         selected = state.get(self.param, [])
         order = [v for v in selected if v not in counts] + self.ordered(counts)
         top = order[:self.size]
@@ -58,8 +61,8 @@ class FacetView:
             "results": [self.value(state, v, counts.get(v, 0)) for v in top],
             "more": [self.value(state, v, counts.get(v, 0)) for v in rest],
             "shown": len(top),
-            "total": len(order),
-            "truncated": len(order) > len(top),
+            "total": max(len(order), size or 0),
+            "truncated": max(len(order), size or 0) > len(top),
         }
 
 
@@ -83,9 +86,9 @@ class DateFacet(FacetView):
     def ordered(self, counts: dict[str, int]) -> list[str]:
         return sorted(counts, reverse=True)
 
-    def result(self, counts: dict[str, int], state: State, months: dict[str, int] | None = None
-               ) -> dict:
-        facet = super().result(counts, state)
+    def result(self, counts: dict[str, int], state: State, size: int | None = None,
+               months: dict[str, int] | None = None) -> dict:
+        facet = super().result(counts, state, size)
         chosen_months = state.get("month", [])
         for year in facet["results"] + facet["more"]:
             in_year = sorted(m for m in (months or {}) if m.startswith(year["value"] + "-"))
@@ -101,11 +104,16 @@ class DateFacet(FacetView):
 
 
 def facet_results(facets: dict[str, dict[str, int]], state: State, titles: Labeler,
-                  size: int = 10, more: int = 100) -> list[dict]:
+                  size: int = 10, more: int = 100, sizes: dict[str, int] | None = None
+                  ) -> list[dict]:
     """Every facet of a search() result for the page, in sidebar order."""
+    sizes = sizes or {}
     return [
-        SpeakerFacet(size, more).result(facets.get("speaker", {}), state),
-        OrganisationFacet(size, more).result(facets.get("organisation", {}), state),
-        DateFacet(size, more).result(facets.get("year", {}), state, facets.get("month", {})),
-        DocumentFacet(size, more, labeler=titles).result(facets.get("document", {}), state),
+        SpeakerFacet(size, more).result(facets.get("speaker", {}), state, sizes.get("speaker")),
+        OrganisationFacet(size, more).result(facets.get("organisation", {}), state,
+                                             sizes.get("organisation")),
+        DateFacet(size, more).result(facets.get("year", {}), state, sizes.get("year"),
+                                     facets.get("month", {})),
+        DocumentFacet(size, more, labeler=titles).result(facets.get("document", {}), state,
+                                                         sizes.get("document")),
     ]

@@ -64,7 +64,7 @@ def search_context(state: State) -> dict:
         result=result,
         hits=[hit_view(hit, state) for hit in result["hits"]],
         facets=facet_results(result["facets"], state, titles, config["FACET_SIZE"],
-                             config["FACET_MORE"]),
+                             config["FACET_MORE"], result.get("facet_sizes")),
         chips=chips(state, titles),
         clear_url=state_url({"q": state["q"]} if state.get("q") else {}),
         sorts=sort_options(state),

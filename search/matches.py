@@ -1,0 +1,379 @@
+"""Which paragraphs match a query, how well, and how they count by facet: numpy over Whoosh.
+
+Whoosh finds and scores matches one document at a time in Python, which takes seconds for
+a broad query over a million paragraphs, and facet counts need every match. So here a term's
+posting list is read a block at a time into numpy arrays (ids and term frequencies), queries
+are evaluated as boolean mask algebra, ranked with the same BM25F formula and statistics
+Whoosh uses, and facet values are counted with one `bincount`. Posting arrays of recently
+used terms are cached per reader within a memory budget.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+CACHE_BYTES = 512 * 1024 * 1024  # posting arrays kept per reader
+WALK_CACHE_SIZE = 256  # phrase and range results kept per reader
+BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+class Postings(NamedTuple):
+    """One term's postings as arrays: global document numbers and term frequencies."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+
+
+class Column:
+    """A facet field as (paragraph, value) pairs: the values, and which paragraph has each."""
+
+    def __init__(self, values: list[str], docs: np.ndarray, value_ids: np.ndarray, size: int):
+        self.values = values
+        self.docs = docs
+        self.value_ids = value_ids
+        self.size = size
+        self._value_of: np.ndarray | None = None
+        self._positions: dict[str, int] | None = None
+
+    def value_of(self) -> np.ndarray:
+        """Per paragraph, the id of its (first) value in sorted order, -1 for none."""
+        if self._value_of is None:
+            value_of = np.full(self.size, -1, dtype=np.int64)
+            value_of[self.docs[::-1]] = self.value_ids[::-1]
+            self._value_of = value_of
+        return self._value_of
+
+    def counts(self, mask: np.ndarray, limit: int | None = None,
+               keep: Iterable[str] = ()) -> tuple[dict[str, int], int]:
+        """The most frequent values among paragraphs in mask (at most limit, plus those in
+        keep), most frequent first; and how many distinct values the paragraphs have."""
+        if not self.values:
+            return {}, 0
+        tally = np.bincount(self.value_ids[mask[self.docs]], minlength=len(self.values))
+        found = np.flatnonzero(tally)
+        if limit is not None and len(found) > limit:
+            top = found[np.argpartition(-tally[found], limit - 1)[:limit]]
+        else:
+            top = found
+        top = top[np.lexsort((top, -tally[top]))]
+        counts = {self.values[i]: int(tally[i]) for i in top}
+        for value in keep:
+            if value not in counts and (index := self._index_of(value)) is not None:
+                counts[value] = int(tally[index])
+        return counts, len(found)
+
+    def _index_of(self, value: str) -> int | None:
+        if self._positions is None:
+            self._positions = {value: i for i, value in enumerate(self.values)}
+        return self._positions.get(value)
+
+
+class MatchIndex:
+    """Per-reader query evaluation: masks, BM25F scores, facet columns, numeric columns."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.size = self.reader.doc_count_all()
+        self.live = self._live_mask()
+        self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._walks: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cached_bytes = 0
+        self._columns: dict[str, Column] = {}
+        self._numbers: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _live_mask(self) -> np.ndarray:
+        live = np.ones(self.size, dtype=bool)
+        for leaf, offset in self.reader.leaf_readers():
+            if leaf.has_deletions():
+                deleted = np.fromiter(leaf._perdoc.deleted_docs(), dtype=np.int64)
+                live[deleted + offset] = False
+        return live
+
+    # Matching
+
+    def mask(self, q: wq.Query) -> np.ndarray:
+        """The live paragraphs matching q (a fresh array the caller may modify)."""
+        return self._mask(q) & self.live
+
+    def _mask(self, q: wq.Query) -> np.ndarray:
+        if isinstance(q, wq.Every):
+            return self.live.copy()
+        if q is wq.NullQuery:
+            return self._none()
+        if isinstance(q, wq.Term):
+            return self._ids_mask(self.postings(q.fieldname, q.text).ids)
+        if isinstance(q, wq.And | wq.Require):
+            return _reduce(np.logical_and, (self._mask(child) for child in q.children()))
+        if isinstance(q, wq.Or | wq.DisjunctionMax):
+            children = list(q.children())
+            if not children:
+                return self._none()
+            return _reduce(np.logical_or, (self._mask(child) for child in children))
+        if isinstance(q, wq.Not):
+            return ~self._mask(q.query)
+        if isinstance(q, wq.AndNot):
+            return self._mask(q.a) & ~self._mask(q.b)
+        if isinstance(q, wq.AndMaybe):
+            return self._mask(q.a)
+        if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.RangeMixin):
+            result = self._none()
+            for btext in q._btexts(self.reader):
+                result[self.postings(q.fieldname, btext).ids] = True
+            return result
+        return self._walked(q)
+
+    def _none(self) -> np.ndarray:
+        return np.zeros(self.size, dtype=bool)
+
+    def _ids_mask(self, ids: np.ndarray) -> np.ndarray:
+        return _ids_mask(self.size, ids)
+
+    def _walked(self, q: wq.Query) -> np.ndarray:
+        """Anything else (phrases, ranges): Whoosh checks each candidate; results are cached."""
+        key = repr(q)
+        with self._lock:
+            found = self._walks.get(key)
+            if found is not None:
+                self._walks.move_to_end(key)
+                return _ids_mask(self.size, found)
+        candidates = self._terms_mask(q)
+        if candidates is not None and not candidates.any():
+            ids = np.zeros(0, dtype=np.int64)
+        else:
+            ids = np.fromiter(q.docs(self.searcher), dtype=np.int64)
+        with self._lock:
+            self._walks[key] = ids
+            if len(self._walks) > WALK_CACHE_SIZE:
+                self._walks.popitem(last=False)
+        return _ids_mask(self.size, ids)
+
+    def _terms_mask(self, q: wq.Query) -> np.ndarray | None:
+        """For a phrase, the paragraphs having all its words (None for other queries)."""
+        if not isinstance(q, wq.Phrase):
+            return None
+        return _reduce(np.logical_and, (self._mask(wq.Term(q.fieldname, word))
+                                        for word in q.words))
+
+    def term_mask(self, fieldname: str, text) -> np.ndarray:
+        """Paragraphs containing one term."""
+        return self._ids_mask(self.postings(fieldname, text).ids)
+
+    # Ranking
+
+    def scores(self, q: wq.Query) -> np.ndarray:
+        """BM25F score per paragraph, summed over q's positive terms, as Whoosh computes it."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        for fieldname, btext, boost in _scoring_terms(q, self.reader):
+            postings = self.postings(fieldname, btext)
+            if not len(postings.ids):
+                continue
+            idf = self.searcher.idf(fieldname, btext)
+            avg = self.searcher.avg_field_length(fieldname) or 1
+            lengths = self.lengths(fieldname)[postings.ids]
+            tf = postings.weights
+            score = idf * (tf * (BM25_K1 + 1)) / (
+                tf + BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / avg))
+            scores[postings.ids] += boost * score
+        return scores
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each paragraph's length in words in a field (as Whoosh stores it, approximately)."""
+        with self._lock:
+            found = self._lengths.get(fieldname)
+        if found is None:
+            found = _LENGTH_OF_BYTE[self._column_array(f"_{fieldname}_len", LENGTHS_COLUMN)]
+            with self._lock:
+                self._lengths[fieldname] = found
+        return found
+
+    # Postings
+
+    def postings(self, fieldname: str, text) -> Postings:
+        """A term's postings (deleted paragraphs included; masks remove them)."""
+        if fieldname not in self.reader.schema:
+            return _NO_POSTINGS
+        btext = text if isinstance(text, bytes) else self.reader.schema[fieldname].to_bytes(text)
+        key = (fieldname, btext)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = _read_postings(self.reader, fieldname, btext)
+        with self._lock:
+            self._postings[key] = found
+            self._cached_bytes += found.ids.nbytes + found.weights.nbytes
+            while self._cached_bytes > CACHE_BYTES and len(self._postings) > 1:
+                _, dropped = self._postings.popitem(last=False)
+                self._cached_bytes -= dropped.ids.nbytes + dropped.weights.nbytes
+        return found
+
+    # Columns
+
+    def column(self, fieldname: str) -> Column:
+        """The facet column of a keyword field, built on first use."""
+        with self._lock:
+            column = self._columns.get(fieldname)
+        if column is None:
+            column = self._build_column(fieldname)
+            with self._lock:
+                self._columns[fieldname] = column
+        return column
+
+    def _build_column(self, fieldname: str) -> Column:
+        values: list[str] = []
+        docs: list[np.ndarray] = []
+        ids: list[np.ndarray] = []
+        for btext in self.reader.lexicon(fieldname):
+            postings = _read_postings(self.reader, fieldname, btext).ids
+            ids.append(np.full(len(postings), len(values), dtype=np.int32))
+            docs.append(postings)
+            values.append(btext.decode("utf-8"))
+        if not values:
+            return Column([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), self.size)
+        return Column(values, np.concatenate(docs), np.concatenate(ids), self.size)
+
+    def numbers(self, fieldname: str) -> np.ndarray:
+        """A sortable numeric field's raw column values per paragraph, as uint64 (cached)."""
+        with self._lock:
+            found = self._numbers.get(fieldname)
+        if found is None:
+            column = self.reader.schema[fieldname].column_type
+            found = self._column_array(fieldname, column).astype(np.uint64)
+            with self._lock:
+                self._numbers[fieldname] = found
+        return found
+
+    def _column_array(self, fieldname: str, column) -> np.ndarray:
+        parts = [_leaf_column_array(leaf, fieldname, column)
+                 for leaf, _offset in self.reader.leaf_readers()]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+
+_NO_POSTINGS = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+def _ids_mask(size: int, ids: np.ndarray) -> np.ndarray:
+    result = np.zeros(size, dtype=bool)
+    result[ids] = True
+    return result
+
+
+def _reduce(op, masks) -> np.ndarray:
+    masks = iter(masks)
+    result = next(masks)
+    for mask in masks:
+        op(result, mask, out=result)
+    return result
+
+
+def _scoring_terms(q: wq.Query, reader):
+    """(field, term bytes, boost) of every term that adds to a paragraph's score."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _scoring_terms(q.a, reader)
+        return
+    if isinstance(q, wq.Term):
+        field = reader.schema[q.fieldname] if q.fieldname in reader.schema else None
+        if field is not None and field.scorable:
+            btext = q.text if isinstance(q.text, bytes) else field.to_bytes(q.text)
+            yield q.fieldname, btext, q.boost
+        return
+    if isinstance(q, wq.Phrase):
+        for word in q.words:
+            yield from _scoring_terms(wq.Term(q.fieldname, word, boost=q.boost), reader)
+        return
+    if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.RangeMixin):
+        if q.fieldname in reader.schema and reader.schema[q.fieldname].scorable:
+            for btext in q._btexts(reader):
+                yield q.fieldname, btext, q.boost
+        return
+    for child in q.children():
+        yield from _scoring_terms(child, reader)
+
+
+def _read_postings(reader, fieldname: str, btext: bytes) -> Postings:
+    ids, weights = [], []
+    for leaf, offset in reader.leaf_readers():
+        leaf_ids, leaf_weights = _leaf_postings(leaf, fieldname, btext)
+        if len(leaf_ids):
+            ids.append(leaf_ids + offset)
+            weights.append(leaf_weights)
+    if not ids:
+        return _NO_POSTINGS
+    return Postings(np.concatenate(ids), np.concatenate(weights))
+
+
+def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return _NO_POSTINGS
+    if not hasattr(matcher, "_read_data"):  # not Whoosh 2.7's W3 codec: walk it
+        pairs = [(docnum, weight) for docnum, weight in matcher.items_as("weight")]
+        return (np.array([p[0] for p in pairs], dtype=np.int64),
+                np.array([p[1] for p in pairs], dtype=np.float32))
+    ids, weights = [], []
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        block_ids, block_weights = matcher._data[0], matcher._data[1]
+        # A block stores its ids as deltas, and its weights as None (all 1), one float or an array.
+        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))
+        count = len(ids[-1])
+        if block_weights is None:
+            weights.append(np.ones(count, dtype=np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights, dtype=np.float32))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+        matcher._next_block()
+    if not ids:
+        return _NO_POSTINGS
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _leaf_column_array(leaf, fieldname: str, column) -> np.ndarray:
+    """A fixed-width numeric column of one segment as an array (defaults where absent)."""
+    count = leaf.doc_count_all()
+    typecode = getattr(column, "_typecode", None)
+    if typecode and leaf._perdoc.has_column(fieldname):
+        reader = leaf._perdoc.column_reader(fieldname, column)
+        raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
+        values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">"))
+        if len(values) < count:
+            values = np.concatenate([values, np.full(count - len(values), column._default,
+                                                     dtype=values.dtype)])
+        return values[:count]
+    default = getattr(column, "_default", 0)
+    return np.full(count, default if default is not None else 0)
+
+
+_INDEXES: dict[int, MatchIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def match_index(searcher) -> MatchIndex:
+    """The MatchIndex of this searcher's reader, built once while the reader lives."""
+    reader = searcher.reader()
+    with _INDEXES_LOCK:
+        found = _INDEXES.get(id(reader))
+        if found is None or found.reader is not reader:
+            if len(_INDEXES) >= 4:
+                _INDEXES.pop(next(iter(_INDEXES)))
+            found = _INDEXES[id(reader)] = MatchIndex(searcher)
+        return found
