@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from bs4 import BeautifulSoup, Tag, UnicodeDammit
 from bs4.dammit import EncodingDetector
@@ -120,7 +121,7 @@ def iter_document_paths(root: Path, skipped: list[tuple[str, str]] | None = None
         if path.name.startswith("."):
             continue
         if path.is_symlink():
-            reason = _symlink_problem(path, root)
+            reason = symlink_problem(path, root)
             if reason:
                 _note_skipped(path, reason, skipped)
                 continue
@@ -132,7 +133,7 @@ def iter_document_paths(root: Path, skipped: list[tuple[str, str]] | None = None
             _note_skipped(path, "not a regular file", skipped)
 
 
-def _symlink_problem(path: Path, root: Path) -> str | None:
+def symlink_problem(path: Path, root: Path) -> str | None:
     """Why a symlink under root must not be read, or None when it is a file inside root."""
     try:
         target = path.resolve(strict=True)
@@ -164,7 +165,7 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     """Read a text or HTML file into a Document; raise DocumentError naming what is wrong."""
     path = Path(path)
     if root is not None and Path(root).is_dir() and path.is_symlink():
-        reason = _symlink_problem(path, Path(root))
+        reason = symlink_problem(path, Path(root))
         if reason:
             raise DocumentError(reason)
     data = _read_bytes(path)
@@ -183,18 +184,27 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     return Document(doc_id, path, title or _title_from_name(path), date, paragraphs, warnings)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, read through one handle so a file swapped meanwhile is not mixed in."""
+def open_regular_file(path: Path) -> BinaryIO:
+    """The file opened for reading; DocumentError if it is not a regular file or unreadable."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the indexer
-        with open(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise DocumentError("not a regular file")
-            _check_size(info.st_size)
-            data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise DocumentError(f"cannot read: {exc.strerror or exc}") from exc
+    handle = open(fd, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise DocumentError("not a regular file")
+    return handle
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, read through one handle so a file swapped meanwhile is not mixed in."""
+    with open_regular_file(path) as handle:
+        try:
+            _check_size(os.fstat(handle.fileno()).st_size)
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise DocumentError(f"cannot read: {exc.strerror or exc}") from exc
     _check_size(len(data))  # it grew while being read
     if not data.strip():
         raise DocumentError("empty file")

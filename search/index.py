@@ -19,7 +19,7 @@ from whoosh.analysis import CharsetFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-from search.documents import Document, read_document
+from search.documents import Document, open_regular_file, read_document
 from search.errors import DocumentError, IndexStateError
 from search.extraction import DocumentFacts, extract_document
 
@@ -53,7 +53,17 @@ _TOC_FILE = re.compile(r"^_MAIN_\d+\.toc$")
 
 def text_analyzer():
     """Stemmed, accent-folded words: 'Sanctions' finds 'sanction', 'Sao' finds 'São'."""
-    return StemmingAnalyzer() | CharsetFilter(accent_map)
+    return StemmingAnalyzer(cachesize=-1) | CharsetFilter(accent_map)
+
+
+def untiered(field):
+    """A numeric field indexed as one term per value, not Whoosh's 8 trie terms.
+
+    Ranges and sorting on these fields use their columns; the extra terms only slowed
+    indexing (Whoosh checks for a length column on every posting of such fields).
+    """
+    field.shift_step = 0
+    return field
 
 
 def values_field() -> KEYWORD:
@@ -70,15 +80,15 @@ def schema() -> Schema:
             ID_FIELD: ID(unique=True, stored=True),
             DOCUMENT: ID(stored=True, sortable=True),
             HASH: ID(stored=True),
-            PARAGRAPH: NUMERIC(stored=True, sortable=True),
+            PARAGRAPH: untiered(NUMERIC(stored=True, sortable=True)),
             TITLE: TEXT(stored=True, analyzer=text_analyzer()),
-            TEXT_FIELD: TEXT(stored=True, analyzer=text_analyzer(), phrase=True, spelling=True),
+            TEXT_FIELD: TEXT(stored=True, analyzer=text_analyzer(), phrase=True),
             SPEAKER: values_field(),
             ORGANISATION: values_field(),
             SPEAKER_TEXT: TEXT(analyzer=text_analyzer(), phrase=True),
             ORGANISATION_TEXT: TEXT(analyzer=text_analyzer(), phrase=True),
             DATES: values_field(),
-            DATE: DATETIME(stored=True, sortable=True),
+            DATE: untiered(DATETIME(stored=True, sortable=True)),
             YEAR: ID(stored=True),
             MONTH: ID(stored=True),
             PEOPLE: STORED(),
@@ -166,9 +176,9 @@ def create_index(index_dir: Path):
 
 
 def content_hash(path: Path) -> str:
-    """A short, stable fingerprint of a file's bytes."""
+    """A short, stable fingerprint of a file's bytes; DocumentError if it cannot be read."""
     digest = hashlib.blake2b(digest_size=16)
-    with Path(path).open("rb") as handle:
+    with open_regular_file(Path(path)) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

@@ -14,6 +14,7 @@ from itertools import islice
 import numpy as np
 from whoosh import highlight, qparser, sorting
 from whoosh import query as wq
+from whoosh.support.levenshtein import distance
 
 from search.errors import QueryError
 from search.index import (
@@ -426,29 +427,56 @@ SEARCHABLE_FIELDS = ("text", "title", "speaker", "organisation", "document", "ye
 
 
 def suggestion(searcher, q: wq.Query, text: str) -> str | None:
-    """A corrected query string when some words are not in the index, else None."""
+    """The query with misspelt words corrected, when that finds something; else None.
+
+    Words are corrected against the index's own (stemmed) vocabulary, then shown as a word
+    that really occurs in the text, so no separate spelling index is needed.
+    """
     if not text.strip() or isinstance(q, wq.Every):
         return None
     reader = searcher.reader()
-    unknown = [(name, term) for name, term in q.iter_all_terms()
-               if name == TEXT_FIELD and (name, term) not in reader]
+    unknown = {term for name, term in q.iter_all_terms()
+               if name == TEXT_FIELD and (name, term) not in reader}
     if not unknown:
         return None  # every word is known: nothing to correct
+    analyzer = searcher.schema[TEXT_FIELD].analyzer
+    corrected = text
+    # Whoosh reuses one token object, so keep what is needed of each before going on.
+    words = [(t.text, t.startchar, t.endchar)
+             for t in analyzer(text, chars=True, removestops=False)]
+    for stem, start, end in reversed(words):
+        if stem in unknown and (word := _corrected_word(searcher, stem)):
+            corrected = corrected[:start] + word + corrected[end:]
+    if corrected == text or not _PLAIN_QUERY.fullmatch(corrected):
+        return None
     try:
-        corrected = searcher.correct_query(q, text, terms=unknown)
-    except Exception:  # spelling is a nicety; never fail a search over it
-        return None
-    if corrected.query == q or corrected.string.strip() == text.strip():
-        return None
-    if not _PLAIN_QUERY.fullmatch(corrected.string):
-        return None
-    try:  # only suggest what would find something; reparse so the words get stemmed
-        found = next(iter(searcher.docs_for_query(parse_query(searcher, corrected.string))), None)
+        parsed = parse_query(searcher, corrected)
     except QueryError:
         return None
-    if found is None:
+    return corrected if match_index(searcher).mask(parsed).any() else None
+
+
+def _corrected_word(searcher, stem: str, maxdist: int = 2) -> str | None:
+    """The surface form of the most frequent indexed word closest to stem (first letter kept)."""
+    reader = searcher.reader()
+    candidates = [(distance(word, stem, limit=maxdist), -reader.doc_frequency(TEXT_FIELD, word),
+                   word) for word in reader.terms_within(TEXT_FIELD, stem, maxdist, prefix=1)]
+    if not candidates:
         return None
-    return corrected.string
+    best = min(candidates)[2]
+    return _surface_form(searcher, best)
+
+
+def _surface_form(searcher, stem: str) -> str | None:
+    """A word as written in some paragraph whose stem is stem (lowercased)."""
+    postings = searcher.reader().postings(TEXT_FIELD, stem)
+    if not postings.is_active():
+        return None
+    text = searcher.stored_fields(postings.id()).get(TEXT_FIELD, "")
+    for token in searcher.schema[TEXT_FIELD].analyzer(text, chars=True):
+        if token.text == stem:
+            return text[token.startchar:token.endchar].lower()
+    return None
 
 
 def search(searcher, request: SearchRequest) -> dict:

@@ -16,7 +16,13 @@ from pathlib import Path
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from search.documents import SUFFIXES, document_id, iter_document_paths, read_document
+from search.documents import (
+    SUFFIXES,
+    document_id,
+    iter_document_paths,
+    read_document,
+    symlink_problem,
+)
 from search.errors import DocsearchError, DocumentError, IndexStateError
 from search.index import (
     DOCUMENT,
@@ -95,11 +101,14 @@ def is_document_name(path: Path) -> bool:
     return not path.name.startswith(".") and path.suffix.lower() in SUFFIXES
 
 
-def corpus_files(roots: Iterable[Path]) -> dict[str, CorpusFile]:
-    """Every document file under roots, by document id (the first root wins a clash)."""
+def corpus_files(roots: Iterable[Path], skipped: list[tuple[str, str]] | None = None
+                 ) -> dict[str, CorpusFile]:
+    """Every document file under roots, by document id (the first root wins a clash).
+
+    Files left out (symlinks out of the corpus, FIFOs) are appended to skipped."""
     files: dict[str, CorpusFile] = {}
     for root in roots:
-        for path in iter_document_paths(root):
+        for path in iter_document_paths(root, skipped):
             doc_id = document_id(path, root)
             files.setdefault(doc_id, CorpusFile(doc_id, path, root))
     return files
@@ -117,6 +126,8 @@ def chosen_files(root: Path, paths: Iterable[Path]) -> tuple[dict[str, CorpusFil
             raise DocsearchError(f"{given} is not inside the corpus {root}") from None
         ids.add(doc_id)
         path = root / doc_id
+        if path.is_symlink() and symlink_problem(path, root):
+            continue  # read_document refuses it too; never hash what it points to
         if path.is_file() and is_document_name(path):
             files[doc_id] = CorpusFile(doc_id, path, root)
     return files, ids
@@ -140,8 +151,8 @@ def plan_changes(files: dict[str, CorpusFile], indexed: dict[str, str],
     for doc_id, corpus_file in files.items():
         try:
             digest = content_hash(corpus_file.path)
-        except OSError as exc:
-            changes.unreadable.append((str(corpus_file.path), f"cannot read: {exc.strerror}"))
+        except DocumentError as exc:
+            changes.unreadable.append((str(corpus_file.path), str(exc)))
             continue
         if doc_id not in indexed:
             changes.added.append((corpus_file, digest))
@@ -178,12 +189,14 @@ def update_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     with writer_lock(index_dir, wait):
         ix = _index_for_writing(index_dir, rebuild)
+        left_out: list[tuple[str, str]] = []
         if only is not None:
             files, scope = chosen_files(roots[0], only)
         else:
-            files = corpus_files(roots)
+            files = corpus_files(roots, left_out)
             scope = None if any(root.is_dir() for root in roots) else set(files)
         changes = plan_changes(files, {} if rebuild else indexed_documents(ix), scope)
+        changes.unreadable[:0] = left_out
         report = IndexReport(unchanged=changes.unchanged, skipped=list(changes.unreadable))
         _apply(ix, changes, report, progress, rebuild, wait)
     return report
