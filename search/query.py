@@ -30,6 +30,7 @@ from search.index import (
     SPEAKER_TEXT,
     TEXT_FIELD,
     TITLE,
+    TITLE_TEXT,
     YEAR,
     split_values,
 )
@@ -55,6 +56,7 @@ FIELD_ALIASES = {
     SPEAKER_TEXT: ["speaker", "who", "by"],
     ORGANISATION_TEXT: ["organisation", "organization", "org"],
     DOCUMENT: ["doc"],
+    TITLE_TEXT: ["title"],
 }
 
 
