@@ -263,12 +263,18 @@ class LiveIndex:
 
     CHECK_EVERY_S = 0.5
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, on_open: Callable[[object], None] | None = None):
         self.index_dir = Path(index_dir)
+        self._on_open = on_open
         self._ix = open_index(self.index_dir)
-        self._searcher = self._ix.searcher()
+        self._searcher = self._opened(self._ix.searcher())
         self._checked = time.monotonic()
         self._lock = threading.Lock()
+
+    def _opened(self, searcher):
+        if self._on_open is not None:
+            self._on_open(searcher)
+        return searcher
 
     def searcher(self):
         """The current searcher, refreshed first if the index changed since the last check."""
@@ -279,7 +285,7 @@ class LiveIndex:
                 if not self._searcher.up_to_date():
                     # A new searcher rather than refresh(): refresh() may close files that
                     # requests still running on the old searcher are reading.
-                    self._searcher = self._ix.searcher()
+                    self._searcher = self._opened(self._ix.searcher())
             return self._searcher
 
     def close(self) -> None:

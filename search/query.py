@@ -195,12 +195,34 @@ def _any_of(masks: Iterable[np.ndarray]) -> np.ndarray:
 
 
 def query_parser(schema) -> qparser.QueryParser:
-    """A parser for Whoosh syntax over the text, speaker and organisation fields."""
+    """A parser for Whoosh syntax over the text, speaker and organisation fields (one per
+    schema: building one costs more than parsing a query)."""
+    cached = _PARSERS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
     parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.remove_plugin_class(qparser.PlusMinusPlugin)
+    if len(_PARSERS) >= 8:
+        _PARSERS.clear()
+    _PARSERS[id(schema)] = (schema, parser)
     return parser
+
+
+_PARSERS: dict[int, tuple[object, qparser.QueryParser]] = {}
+
+
+def warm_up(searcher) -> None:
+    """Build what the first search would otherwise wait for: facet and sort columns, lengths."""
+    matches = match_index(searcher)
+    for facet in FACETS:
+        matches.column(facet.field)
+    matches.column(DOCUMENT).value_of()
+    for fieldname in (DATE, PARAGRAPH):
+        matches.numbers(fieldname)
+    for fieldname in DEFAULT_FIELDS:
+        matches.lengths(fieldname)
 
 
 def parse_query(searcher, text: str) -> wq.Query:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import multiprocessing
 import os
+import queue
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.index import LockError
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, MERGE_SMALL, SegmentWriter
 
 from search.documents import (
     SUFFIXES,
@@ -41,6 +43,8 @@ from search.index import (
 log = logging.getLogger(__name__)
 
 DEFAULT_WAIT_S = 10.0
+WRITER_PROCESSES = min(2, os.cpu_count() or 1)
+PARALLEL_MIN_DOCUMENTS = 200  # fewer are indexed in this process: forking costs more
 Progress = Callable[[int, int, int], None]  # documents done, documents to do, paragraphs written
 
 
@@ -225,43 +229,135 @@ def _index_for_writing(index_dir: Path, rebuild: bool):
         return create_index(index_dir)
 
 
+Todo = list[tuple[CorpusFile, str, bool]]  # file, content hash, whether it replaces one
+
+
 def _apply(ix, changes: Changes, report: IndexReport, progress: Progress | None,
            rebuild: bool, wait: float) -> None:
-    writer = _open_writer(ix, wait) if rebuild else None
+    todo: Todo = ([(f, d, False) for f, d in changes.added]
+                  + [(f, d, True) for f, d in changes.updated])
+    writer = _open_writer(ix, wait) if rebuild or changes.removed else None
     try:
         for doc_id in changes.removed:
-            writer = writer or _open_writer(ix, wait)
             writer.delete_by_term(DOCUMENT, doc_id)
             report.removed += 1
-        todo = ([(f, d, False) for f, d in changes.added]
-                + [(f, d, True) for f, d in changes.updated])
-        for done, (corpus_file, digest, replacing) in enumerate(todo, start=1):
-            records = document_records(corpus_file.path, corpus_file.root, digest, report)
-            if records or replacing:
-                writer = writer or _open_writer(ix, wait)
-            if replacing:
-                writer.delete_by_term(DOCUMENT, corpus_file.id)
-            if records:
-                for record in records:
-                    writer.add_document(**record)
-                report.documents += 1
-                report.paragraphs += len(records)
-                report.updated += replacing
-                report.added += not replacing
-            elif replacing:
-                report.removed += 1  # now unreadable: its old text must not stay searchable
-            if progress:
-                progress(done, len(todo), report.paragraphs)
+        if len(todo) >= PARALLEL_MIN_DOCUMENTS and WRITER_PROCESSES > 1:
+            writer = writer or _open_writer(ix, wait)
+            segments = _add_in_parallel(ix, writer, todo, report, progress)
+        else:
+            writer, segments = _add_in_turn(ix, writer, todo, report, progress, wait), []
         if writer is not None:
-            if rebuild:
-                writer.commit(mergetype=CLEAR)
-            else:
-                writer.commit()
+            base_merge = CLEAR if rebuild else MERGE_SMALL
+            writer.commit(mergetype=lambda w, existing: base_merge(w, existing) + segments)
             report.committed = True
     except BaseException:
         if writer is not None:
             writer.cancel()
         raise
+
+
+def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress | None,
+                 wait: float):
+    """Read, extract and add documents one by one; the writer is opened only when needed."""
+    for done, (corpus_file, digest, replacing) in enumerate(todo, start=1):
+        records = document_records(corpus_file.path, corpus_file.root, digest, report)
+        if records or replacing:
+            writer = writer or _open_writer(ix, wait)
+        if replacing:
+            writer.delete_by_term(DOCUMENT, corpus_file.id)
+        for record in records or ():
+            writer.add_document(**record)
+        _count(report, records, replacing)
+        if progress:
+            progress(done, len(todo), report.paragraphs)
+    return writer
+
+
+def _count(report: IndexReport, records: list[dict] | None, replacing: bool) -> None:
+    if records:
+        report.documents += 1
+        report.paragraphs += len(records)
+        report.updated += replacing
+        report.added += not replacing
+    elif replacing:
+        report.removed += 1  # now unreadable: its old text must not stay searchable
+
+
+def _add_in_parallel(ix, writer, todo: Todo, report: IndexReport, progress: Progress | None
+                     ) -> list:
+    """Read, extract and write documents in WRITER_PROCESSES processes, each writing a
+    segment of its own, as Whoosh's multi-segment writer does; returns those segments.
+
+    The parent holds the index lock and deletes what is replaced; nothing is visible until
+    it commits the segments with its own changes, so a crash leaves the last commit intact.
+    """
+    for corpus_file, _digest, replacing in todo:
+        if replacing:
+            writer.delete_by_term(DOCUMENT, corpus_file.id)
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue()
+    shares = [todo[i::WRITER_PROCESSES] for i in range(WRITER_PROCESSES)]
+    workers = [context.Process(target=_segment_worker, args=(ix, share, messages),
+                               daemon=True) for share in shares]
+    for worker in workers:
+        worker.start()
+    segments, running, done = [], len(workers), 0
+    try:
+        while running:
+            kind, *payload = _next_message(messages, workers)
+            if kind == "doc":
+                records_count, replacing, path, skipped, warnings = payload
+                report.skipped.extend([(path, skipped)] if skipped else [])
+                report.warnings.extend((path, message) for message in warnings)
+                _count(report, [None] * records_count if records_count else None, replacing)
+                done += 1
+                if progress:
+                    progress(done, len(todo), report.paragraphs)
+            elif kind == "segment":
+                segments.extend(payload[0])
+                running -= 1
+            else:
+                raise DocsearchError(f"indexing failed in a worker process: {payload[0]}")
+    finally:
+        for worker in workers:
+            if worker.is_alive() and running:
+                worker.terminate()
+            worker.join()
+    return segments
+
+
+def _next_message(messages, workers) -> tuple:
+    """The next worker message; DocsearchError if a worker died without saying why."""
+    while True:
+        try:
+            return messages.get(timeout=1.0)
+        except queue.Empty:
+            if any(w.exitcode not in (None, 0) for w in workers):
+                raise DocsearchError("a worker process indexing documents died") from None
+
+
+def _segment_worker(ix, share: Todo, messages) -> None:
+    """In a worker process: index share into a new segment and send it to the parent."""
+    # Whoosh's own multi-process writer does this: a segment writer without the lock,
+    # which the parent holds, finished here and committed by the parent.
+    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    try:
+        for corpus_file, digest, replacing in share:
+            report = IndexReport()
+            records = document_records(corpus_file.path, corpus_file.root, digest, report)
+            for record in records or ():
+                writer.add_document(**record)
+            skipped = report.skipped[0][1] if report.skipped else None
+            messages.put(("doc", len(records or ()), replacing, str(corpus_file.path), skipped,
+                          [message for _path, message in report.warnings]))
+        if writer._added:
+            messages.put(("segment", [writer._finalize_segment()]))
+        else:
+            writer._close_segment()
+            messages.put(("segment", []))
+    except BaseException as exc:
+        writer.cancel()
+        messages.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
 def _open_writer(ix, wait: float):

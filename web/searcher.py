@@ -8,6 +8,7 @@ from flask import Flask, current_app, g
 
 from search.errors import IndexStateError
 from search.index import LiveIndex
+from search.query import warm_up
 
 EXTENSION = "docsearch.index"
 
@@ -19,7 +20,8 @@ class SharedLiveIndex:
     Requests take turns because Whoosh readers are not thread-safe: a matcher seeks and reads
     the segment's shared postings file, so two threads reading through one reader can read
     each other's bytes (seen under load as zlib "truncated stream" errors). One shared reader
-    keeps one set of caches; with Python's GIL, little parallelism is lost.
+    keeps one set of caches; with Python's GIL, little parallelism is lost. Each new
+    searcher is warmed up (facet columns and the like) before a request uses it.
     """
 
     def __init__(self, index_dir: str):
@@ -31,7 +33,7 @@ class SharedLiveIndex:
         """The current searcher; IndexStateError while there is no usable index."""
         with self.lock:
             if self._live is None:
-                self._live = LiveIndex(self.index_dir)
+                self._live = LiveIndex(self.index_dir, on_open=warm_up)
             return self._live.searcher()
 
     def close(self) -> None:
