@@ -551,8 +551,12 @@ def search(searcher, request: SearchRequest) -> dict:
 
 
 def _all_of(base: np.ndarray, masks: Iterable[np.ndarray]) -> np.ndarray:
-    result = base.copy()
-    for mask in masks:
+    """base AND every mask; base itself (not a copy) when there are none: callers only read."""
+    masks = list(masks)
+    if not masks:
+        return base
+    result = base & masks[0]
+    for mask in masks[1:]:
         result &= mask
     return result
 
