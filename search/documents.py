@@ -17,6 +17,7 @@ from typing import BinaryIO
 from bs4 import BeautifulSoup, Tag, UnicodeDammit
 from bs4.dammit import EncodingDetector
 
+from search.dates import MONTHS
 from search.errors import DocumentError
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,7 @@ _SEARCH_CHARS = str.maketrans({
 })
 _SPACES = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    "January February March April May June July August September October November December".split(),
-    start=1)}
-_MONTHS.update({m[:3].lower(): i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
@@ -100,7 +96,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def _date_from_match(match: re.Match) -> dt.date | None:
     month = match["month"]
-    month_number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+    month_number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
     try:
         return dt.date(int(match["year"]), month_number, int(match["day"]))
     except ValueError:
