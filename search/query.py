@@ -135,10 +135,8 @@ class Facet:
 
     def mask(self, matches: MatchIndex, request: SearchRequest) -> np.ndarray | None:
         """Paragraphs having any selected value, or None when nothing is selected."""
-        values = self.selected(request)
-        if not values:
-            return None
-        return _any_of(matches.term_mask(self.field, value) for value in values)
+        filter_query = self.filter_query(request)
+        return None if filter_query is None else matches.mask(filter_query)
 
     def counts(self, matches: MatchIndex, mask: np.ndarray, request: SearchRequest
                ) -> tuple[dict[str, int], int]:
@@ -184,14 +182,6 @@ class MonthFacet(Facet):
 
 FACETS: tuple[Facet, ...] = (SpeakerFacet(), OrganisationFacet(), YearFacet(), MonthFacet(),
                              DocumentFacet())
-
-
-def _any_of(masks: Iterable[np.ndarray]) -> np.ndarray:
-    masks = iter(masks)
-    result = next(masks).copy()
-    for mask in masks:
-        result |= mask
-    return result
 
 
 def query_parser(schema) -> qparser.QueryParser:
