@@ -42,6 +42,7 @@ DATE = "date"
 YEAR = "year"
 MONTH = "month"
 PEOPLE = "people"
+TEXT_FIELDS = (TITLE_TEXT, TEXT_FIELD, SPEAKER_TEXT, ORGANISATION_TEXT)  # text_analyzer()'s
 
 DEFAULT_INDEX = "index"
 SEPARATOR = "|"  # joins multi-valued keyword fields; names never contain it

@@ -4,6 +4,7 @@ new documents, replace changed ones and remove deleted ones in one commit."""
 from __future__ import annotations
 
 import fcntl
+import gc
 import logging
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.index import LockError
-from whoosh.writing import CLEAR, MERGE_SMALL, SegmentWriter
+from whoosh.writing import CLEAR, MERGE_SMALL
 
 from search.documents import (
     SUFFIXES,
@@ -30,6 +31,7 @@ from search.index import (
     DOCUMENT,
     HASH,
     LOCK_FILE,
+    TEXT_FIELDS,
     WRITER_LIMIT_MB,
     IndexReport,
     content_hash,
@@ -39,6 +41,7 @@ from search.index import (
     has_index_files,
     open_index,
 )
+from search.writer import ParagraphWriter, SegmentSeries
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,24 @@ def writer_lock(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> Iterator[None]
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def young_collections() -> Iterator[Callable[[], None]]:
+    """Turn off automatic garbage collection while writing; yields what to call after each
+    document to collect the young generations instead.
+
+    The writer's pool holds millions of posting tuples, and every automatic full
+    collection walks them all. A document's own cycles (parsed HTML trees) are garbage by
+    the time it is written, still in the youngest generation, which is all that is collected.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield lambda: gc.collect(0)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def is_document_name(path: Path) -> bool:
@@ -245,7 +266,7 @@ def _apply(ix, changes: Changes, report: IndexReport, progress: Progress | None,
             writer = writer or _open_writer(ix, wait)
             segments = _add_in_parallel(ix, writer, todo, report, progress)
         else:
-            writer, segments = _add_in_turn(ix, writer, todo, report, progress, wait), []
+            writer, segments = _add_in_turn(ix, writer, todo, report, progress, wait)
         if writer is not None:
             base_merge = CLEAR if rebuild else MERGE_SMALL
             writer.commit(mergetype=lambda w, existing: base_merge(w, existing) + segments)
@@ -257,20 +278,32 @@ def _apply(ix, changes: Changes, report: IndexReport, progress: Progress | None,
 
 
 def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress | None,
-                 wait: float):
-    """Read, extract and add documents one by one; the writer is opened only when needed."""
-    for done, (corpus_file, digest, replacing) in enumerate(todo, start=1):
-        records = document_records(corpus_file.path, corpus_file.root, digest, report)
-        if records or replacing:
-            writer = writer or _open_writer(ix, wait)
-        if replacing:
-            writer.delete_by_term(DOCUMENT, corpus_file.id)
-        for record in records or ():
-            writer.add_document(**record)
-        _count(report, records, replacing)
-        if progress:
-            progress(done, len(todo), report.paragraphs)
-    return writer
+                 wait: float) -> tuple:
+    """Read, extract and add documents one by one into new segments; returns the index
+    writer (opened only when something changes) and the segments for it to commit."""
+    series = new_segments(ix)
+    try:
+        with young_collections() as collect:
+            for done, (corpus_file, digest, replacing) in enumerate(todo, start=1):
+                records = document_records(corpus_file.path, corpus_file.root, digest, report)
+                if records or replacing:
+                    writer = writer or _open_writer(ix, wait)
+                if replacing:
+                    writer.delete_by_term(DOCUMENT, corpus_file.id)
+                series.add(records or ())
+                _count(report, records, replacing)
+                if progress:
+                    progress(done, len(todo), report.paragraphs)
+                collect()
+        return writer, series.segments()
+    except BaseException:
+        series.cancel()
+        raise
+
+
+def new_segments(ix) -> SegmentSeries:
+    """Where indexing writes paragraphs: segments of at most WRITER_LIMIT_MB of postings."""
+    return SegmentSeries(ix, TEXT_FIELDS, WRITER_LIMIT_MB)
 
 
 def _count(report: IndexReport, records: list[dict] | None, replacing: bool) -> None:
@@ -338,31 +371,29 @@ def _next_message(messages, workers) -> tuple:
 
 def _segment_worker(ix, share: Todo, messages) -> None:
     """In a worker process: index share into a new segment and send it to the parent."""
-    # Whoosh's own multi-process writer does this: a segment writer without the lock,
+    # Whoosh's own multi-process writer does this: segment writers without the lock,
     # which the parent holds, finished here and committed by the parent.
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    series = new_segments(ix)
     try:
-        for corpus_file, digest, replacing in share:
-            report = IndexReport()
-            records = document_records(corpus_file.path, corpus_file.root, digest, report)
-            for record in records or ():
-                writer.add_document(**record)
-            skipped = report.skipped[0][1] if report.skipped else None
-            messages.put(("doc", len(records or ()), replacing, str(corpus_file.path), skipped,
-                          [message for _path, message in report.warnings]))
-        if writer._added:
-            messages.put(("segment", [writer._finalize_segment()]))
-        else:
-            writer._close_segment()
-            messages.put(("segment", []))
+        with young_collections() as collect:
+            for corpus_file, digest, replacing in share:
+                report = IndexReport()
+                records = document_records(corpus_file.path, corpus_file.root, digest, report)
+                series.add(records or ())
+                skipped = report.skipped[0][1] if report.skipped else None
+                messages.put(("doc", len(records or ()), replacing, str(corpus_file.path),
+                              skipped, [message for _path, message in report.warnings]))
+                collect()
+        messages.put(("segment", series.segments()))
     except BaseException as exc:
-        writer.cancel()
+        series.cancel()
         messages.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
 def _open_writer(ix, wait: float):
     try:
-        return ix.writer(limitmb=WRITER_LIMIT_MB, timeout=wait)
+        return ParagraphWriter(ix, text_fields=TEXT_FIELDS, limitmb=WRITER_LIMIT_MB,
+                               timeout=wait)
     except LockError:
         raise IndexStateError(busy_message(Path(ix.storage.folder))) from None
 

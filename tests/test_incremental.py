@@ -214,7 +214,7 @@ def _synthetic_corpus(root: Path, documents: int, paragraphs: int) -> None:
 
 def test_kill_9_mid_indexing_leaves_a_usable_index_and_the_rerun_completes(tmp_path: Path):
     corpus, index_dir = tmp_path / "synthetic", tmp_path / "ix"
-    _synthetic_corpus(corpus, documents=300, paragraphs=10)
+    _synthetic_corpus(corpus, documents=600, paragraphs=10)
     write_doc(tmp_path / "first" / "doc0000.txt", "Older version", ["Olderword."])
     docsearch("index", tmp_path / "first", "--index", index_dir)  # a committed state to keep
     run = subprocess.Popen([sys.executable, "-m", "search.cli", "index", str(corpus),
@@ -231,9 +231,9 @@ def test_kill_9_mid_indexing_leaves_a_usable_index_and_the_rerun_completes(tmp_p
     assert paragraphs_per_document(index_dir) == {"doc0000.txt": 1}  # the last commit, intact
     assert matching_documents(index_dir, "olderword") == {"doc0000.txt"}
     result = docsearch("index", corpus, "--index", index_dir)
-    assert summary(result).startswith("added 299, updated 1, removed 0, unchanged 0")
+    assert summary(result).startswith("added 599, updated 1, removed 0, unchanged 0")
     counts = paragraphs_per_document(index_dir)
-    assert len(counts) == 300 and set(counts.values()) == {10}
+    assert len(counts) == 600 and set(counts.values()) == {10}
     assert matching_documents(index_dir, "olderword") == set()
     assert not (index_dir / "MAIN.tmp").exists() or not any((index_dir / "MAIN.tmp").iterdir())
 
