@@ -47,7 +47,7 @@ TEXT_FIELDS = (TITLE_TEXT, TEXT_FIELD, SPEAKER_TEXT, ORGANISATION_TEXT)  # text_
 DEFAULT_INDEX = "index"
 SEPARATOR = "|"  # joins multi-valued keyword fields; names never contain it
 LOCK_FILE = "docsearch.lock"
-WRITER_LIMIT_MB = 256
+WRITER_LIMIT_MB = 512  # postings held per writing process before its segment is written
 # Whoosh's files for the default index name "MAIN" (TOCs, segments, its lock, its temp folder).
 _WHOOSH_FILE = re.compile(r"^_?MAIN[_.]")
 _TOC_FILE = re.compile(r"^_MAIN_\d+\.toc$")

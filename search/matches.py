@@ -44,6 +44,8 @@ class Column:
         self.size = size
         self._value_of: np.ndarray | None = None
         self._positions: dict[str, int] | None = None
+        self._single = len(np.unique(docs)) == len(docs)  # at most one value a paragraph
+        self._everywhere: np.ndarray | None = None
 
     def value_of(self) -> np.ndarray:
         """Per paragraph, the id of its (first) value in sorted order, -1 for none."""
@@ -53,13 +55,36 @@ class Column:
             self._value_of = value_of
         return self._value_of
 
+    def tally(self, mask: np.ndarray) -> np.ndarray:
+        """How many paragraphs in mask have each value (by value id).
+
+        A broad query's mask holds most paragraphs, so past half of them the values of the
+        paragraphs outside it are counted and subtracted from the counts over all."""
+        dense = np.count_nonzero(mask) * 2 > self.size
+        if self._single:
+            ids = self.value_of() + 1  # 0: no value
+            if not dense:
+                return np.bincount(ids[mask], minlength=len(self.values) + 1)[1:]
+            everywhere = self._counts_everywhere(ids, len(self.values) + 1)
+            return (everywhere - np.bincount(ids[~mask], minlength=len(everywhere)))[1:]
+        chosen = mask[self.docs]
+        if not dense:
+            return np.bincount(self.value_ids[chosen], minlength=len(self.values))
+        everywhere = self._counts_everywhere(self.value_ids, len(self.values))
+        return everywhere - np.bincount(self.value_ids[~chosen], minlength=len(everywhere))
+
+    def _counts_everywhere(self, ids: np.ndarray, length: int) -> np.ndarray:
+        if self._everywhere is None:
+            self._everywhere = np.bincount(ids, minlength=length)
+        return self._everywhere
+
     def counts(self, mask: np.ndarray, limit: int | None = None,
                keep: Iterable[str] = ()) -> tuple[dict[str, int], int]:
         """The most frequent values among paragraphs in mask (at most limit, plus those in
         keep), most frequent first; and how many distinct values the paragraphs have."""
         if not self.values:
             return {}, 0
-        tally = np.bincount(self.value_ids[mask[self.docs]], minlength=len(self.values))
+        tally = self.tally(mask)
         found = np.flatnonzero(tally)
         if limit is not None and len(found) > limit:
             top = found[np.argpartition(-tally[found], limit - 1)[:limit]]
@@ -234,16 +259,17 @@ class MatchIndex:
         return column
 
     def _build_column(self, fieldname: str) -> Column:
-        values: list[str] = []
-        docs: list[np.ndarray] = []
-        ids: list[np.ndarray] = []
-        for btext in self.reader.lexicon(fieldname):
-            postings = _read_postings(self.reader, fieldname, btext).ids
-            ids.append(np.full(len(postings), len(values), dtype=np.int32))
-            docs.append(postings)
-            values.append(btext.decode("utf-8"))
+        parts = [(segment_column(leaf, fieldname), offset)
+                 for leaf, offset in self.reader.leaf_readers()]
+        values = sorted(set().union(*(part.values for part, _offset in parts)))
         if not values:
             return Column([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), self.size)
+        position = {value: i for i, value in enumerate(values)}
+        docs, ids = [], []
+        for part, offset in parts:
+            if part.values:
+                docs.append(part.docs + offset)
+                ids.append(np.array([position[v] for v in part.values], dtype=np.int32)[part.ids])
         return Column(values, np.concatenate(docs), np.concatenate(ids), self.size)
 
     def numbers(self, fieldname: str) -> np.ndarray:
@@ -361,6 +387,54 @@ def _leaf_column_array(leaf, fieldname: str, column) -> np.ndarray:
         return values[:count]
     default = getattr(column, "_default", 0)
     return np.full(count, default if default is not None else 0)
+
+
+class SegmentColumn(NamedTuple):
+    """A keyword field in one segment: its sorted values, and (docnum, value id) pairs."""
+
+    values: list[str]
+    docs: np.ndarray
+    ids: np.ndarray
+
+
+SEGMENT_COLUMNS_KEPT = 512  # (segment, field) columns kept across readers
+_SEGMENT_COLUMNS: OrderedDict[tuple[str, str], SegmentColumn] = OrderedDict()
+_SEGMENT_COLUMNS_LOCK = threading.Lock()
+
+
+def segment_column(leaf, fieldname: str) -> SegmentColumn:
+    """A segment's column of a keyword field, cached by segment: a segment never changes
+    once written (deletions are applied by the live mask), so after a commit only new
+    segments are read and a server stays warm."""
+    segment = getattr(leaf, "segment", None)
+    key = (segment().segment_id(), fieldname) if segment else None
+    with _SEGMENT_COLUMNS_LOCK:
+        found = _SEGMENT_COLUMNS.get(key) if key else None
+        if found is not None:
+            _SEGMENT_COLUMNS.move_to_end(key)
+            return found
+    found = _read_segment_column(leaf, fieldname)
+    if key:
+        with _SEGMENT_COLUMNS_LOCK:
+            _SEGMENT_COLUMNS[key] = found
+            while len(_SEGMENT_COLUMNS) > SEGMENT_COLUMNS_KEPT:
+                _SEGMENT_COLUMNS.popitem(last=False)
+    return found
+
+
+def _read_segment_column(leaf, fieldname: str) -> SegmentColumn:
+    values: list[str] = []
+    docs: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    if fieldname in leaf.schema:
+        for btext in leaf.lexicon(fieldname):
+            postings = _leaf_postings(leaf, fieldname, btext)[0]
+            ids.append(np.full(len(postings), len(values), dtype=np.int32))
+            docs.append(postings)
+            values.append(btext.decode("utf-8"))
+    if not values:
+        return SegmentColumn([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
+    return SegmentColumn(values, np.concatenate(docs), np.concatenate(ids))
 
 
 _INDEXES: dict[int, MatchIndex] = {}

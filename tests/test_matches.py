@@ -58,6 +58,28 @@ def test_facet_columns_count_every_value(searcher):
         assert list(top) == list(counts)[:2] and size == len(expected)
 
 
+@pytest.mark.parametrize("density", [0.0, 0.1, 0.49, 0.51, 0.9, 1.0])
+@pytest.mark.parametrize("field", [SPEAKER, ORGANISATION, "year", "document"])
+def test_facet_counts_for_sparse_and_dense_masks(searcher, field, density):
+    # Past half the paragraphs, counts are taken as everything minus the complement.
+    matches = match_index(searcher)
+    rng = np.random.default_rng(7)
+    mask = (rng.random(matches.size) < density) & matches.live
+    expected: dict[str, int] = {}
+    for docnum in np.flatnonzero(mask):
+        for value in set(_values(searcher.stored_fields(int(docnum)), field)):
+            expected[value] = expected.get(value, 0) + 1
+    counts, size = matches.column(field).counts(mask)
+    assert counts == expected and size == len(expected)
+
+
+def _values(stored: dict, field: str) -> list[str]:
+    value = stored.get(field)
+    if not value:
+        return []
+    return value.split("|") if field in (SPEAKER, ORGANISATION) else [str(value)]
+
+
 def test_deleted_paragraphs_never_match(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
