@@ -138,11 +138,13 @@ class Facet:
         filter_query = self.filter_query(request)
         return None if filter_query is None else matches.mask(filter_query)
 
-    def counts(self, matches: MatchIndex, mask: np.ndarray, request: SearchRequest
-               ) -> tuple[dict[str, int], int]:
+    def counts(self, matches: MatchIndex, mask: np.ndarray, request: SearchRequest,
+               where: np.ndarray | None = None) -> tuple[dict[str, int], int]:
         """The top values among paragraphs in mask with their counts (selected ones always
-        included), most frequent first; and the number of distinct values."""
-        return matches.column(self.field).counts(mask, self.limit, self.selected(request))
+        included), most frequent first; and the number of distinct values. where, if given,
+        is np.flatnonzero(mask)."""
+        return matches.column(self.field).counts(mask, self.limit, self.selected(request),
+                                                 where)
 
 
 class SpeakerFacet(Facet):
@@ -507,11 +509,16 @@ def search(searcher, request: SearchRequest) -> dict:
                if (mask := facet.mask(matches, request)) is not None}
     matched = _all_of(base, filters.values())
     facets, facet_sizes = {}, {}
+    positions: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
     for facet in FACETS:
         # A facet's own filter is left out of its counts, so other values stay selectable.
-        others = [mask for name, mask in filters.items() if name != facet.name]
-        facets[facet.name], facet_sizes[facet.name] = facet.counts(
-            matches, _all_of(base, others), request)
+        others = tuple(name for name in filters if name != facet.name)
+        if others not in positions:  # facets counting over the same paragraphs share these
+            mask = _all_of(base, [filters[name] for name in others])
+            positions[others] = (mask, np.flatnonzero(mask))
+        mask, where = positions[others]
+        facets[facet.name], facet_sizes[facet.name] = facet.counts(matches, mask, request,
+                                                                   where)
     total = int(matched.sum())
     if request.sort == "relevance":
         page = ranked_page(matches, q, matched, request)
