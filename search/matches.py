@@ -42,17 +42,13 @@ class Column:
         self.docs = docs
         self.value_ids = value_ids
         self.size = size
-        self._value_of: np.ndarray | None = None
+        # Per paragraph, 1 + the id of its first value in sorted order (0: none); and the
+        # (paragraph, value id) pairs beyond each paragraph's first value.
+        self.first = np.zeros(size, dtype=np.int64)
+        self.first[docs[::-1]] = value_ids[::-1] + 1
+        extra = value_ids + 1 != self.first[docs]
+        self._extra_docs, self._extra_ids = docs[extra], value_ids[extra]
         self._positions: dict[str, int] | None = None
-        self._split: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-
-    def value_of(self) -> np.ndarray:
-        """Per paragraph, the id of its (first) value in sorted order, -1 for none."""
-        if self._value_of is None:
-            value_of = np.full(self.size, -1, dtype=np.int64)
-            value_of[self.docs[::-1]] = self.value_ids[::-1]
-            self._value_of = value_of
-        return self._value_of
 
     def tally(self, mask: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
         """How many paragraphs in mask have each value (by value id); where, if given, is
@@ -62,21 +58,13 @@ class Column:
         matching paragraphs' numbers (a boolean selection over a million entries is several
         times slower); the few further values of multi-valued paragraphs are counted apart.
         """
-        first, extra_docs, extra_ids = self._first_and_extra()
         if where is None:
             where = np.flatnonzero(mask)
-        tally = np.bincount(first[where], minlength=len(self.values) + 1)[1:]
-        if len(extra_docs):
-            tally += np.bincount(extra_ids[mask[extra_docs]], minlength=len(self.values))
+        tally = np.bincount(self.first[where], minlength=len(self.values) + 1)[1:]
+        if len(self._extra_docs):
+            tally += np.bincount(self._extra_ids[mask[self._extra_docs]],
+                                 minlength=len(self.values))
         return tally
-
-    def _first_and_extra(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """value_of() + 1 (0: no value), and the (paragraph, value id) pairs beyond it."""
-        if self._split is None:
-            value_of = self.value_of()
-            extra = self.value_ids != value_of[self.docs]
-            self._split = (value_of + 1, self.docs[extra], self.value_ids[extra])
-        return self._split
 
     def counts(self, mask: np.ndarray, limit: int | None = None, keep: Iterable[str] = (),
                where: np.ndarray | None = None) -> tuple[dict[str, int], int]:

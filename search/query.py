@@ -210,7 +210,6 @@ def warm_up(searcher) -> None:
     matches = match_index(searcher)
     for facet in FACETS:
         matches.column(facet.field)
-    matches.column(DOCUMENT).value_of()
     for fieldname in (DATE, PARAGRAPH):
         matches.numbers(fieldname)
     for fieldname in DEFAULT_FIELDS:
@@ -430,7 +429,7 @@ def dated_page(matches: MatchIndex, matched: np.ndarray, request: SearchRequest
     when = np.where(undated, 0, dates).astype(np.int64)
     if request.sort == "newest":
         when = -when
-    document = matches.column(DOCUMENT).value_of()[docnums]
+    document = matches.column(DOCUMENT).first[docnums]
     paragraph = matches.numbers(PARAGRAPH)[docnums]
     order = np.lexsort((paragraph, document, when, undated))
     first = (request.page - 1) * request.page_size

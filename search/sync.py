@@ -106,9 +106,9 @@ def writer_lock(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> Iterator[None]
 @contextmanager
 def young_collections() -> Iterator[Callable[[], None]]:
     """Turn off automatic garbage collection while writing; yields what to call after each
-    document to collect the young generations instead.
+    document to collect the youngest generation instead.
 
-    The writer's pool holds millions of posting tuples, and every automatic full
+    The writer's pool holds millions of postings in lists, and every automatic full
     collection walks them all. A document's own cycles (parsed HTML trees) are garbage by
     the time it is written, still in the youngest generation, which is all that is collected.
     """
@@ -370,7 +370,7 @@ def _next_message(messages, workers) -> tuple:
 
 
 def _segment_worker(ix, share: Todo, messages) -> None:
-    """In a worker process: index share into a new segment and send it to the parent."""
+    """In a worker process: index share into new segments and send them to the parent."""
     # Whoosh's own multi-process writer does this: segment writers without the lock,
     # which the parent holds, finished here and committed by the parent.
     series = new_segments(ix)

@@ -3,8 +3,9 @@
 Whoosh's generic add_document runs every word through a chain of generator filters and
 every posting through several method calls; for our schema that is most of the indexing
 time. ParagraphWriter writes exactly the same segment (the same terms, positions, weights,
-lengths, stored fields and columns: tests compare the two byte for byte through the
-reader) with the analysis fused into one loop and the postings added to the pool in bulk.
+lengths, block statistics, stored fields and columns: tests compare the two through the
+reader) with the analysis fused into one loop, postings grouped by term as they arrive,
+and each term's postings handed to the codec a block at a time.
 """
 
 from __future__ import annotations
@@ -144,8 +145,7 @@ class ParagraphWriter(SegmentWriter):
         self.pool = TermPool()
         self._limit = limitmb * 1024 * 1024
         self._text_fields = frozenset(text_fields)
-        self._lengths: dict[str, bytearray] = {}
-        self._generic_lengths = False  # set when add_reader writes documents we did not see
+        self._lengths: dict[str, bytearray] = {}  # only of documents given to add_document
 
     def full(self) -> bool:
         """Whether the pool has reached the writer's memory limit."""
@@ -209,8 +209,7 @@ class ParagraphWriter(SegmentWriter):
         lengths[offset] = length_to_byte(length)
 
     def add_reader(self, reader) -> None:
-        self._generic_lengths = True
-        self.pool.in_order = False
+        self.pool.in_order = False  # merged documents: their lengths are not in _lengths
         super().add_reader(reader)
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
@@ -222,7 +221,7 @@ class ParagraphWriter(SegmentWriter):
         return byte_to_length(lengths[offset])
 
     def _flush_segment(self) -> None:
-        if self._generic_lengths or self.docbase or not isinstance(self.codec, W3Codec):
+        if not self.pool.in_order or self.docbase or not isinstance(self.codec, W3Codec):
             super()._flush_segment()
             return
         self.perdocwriter.close()
