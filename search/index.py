@@ -42,6 +42,7 @@ DATE = "date"
 YEAR = "year"
 MONTH = "month"
 PEOPLE = "people"
+ATTRIBUTIONS = "attributions"
 TEXT_FIELDS = (TITLE_TEXT, TEXT_FIELD, SPEAKER_TEXT, ORGANISATION_TEXT)  # text_analyzer()'s
 
 DEFAULT_INDEX = "index"
@@ -96,6 +97,7 @@ def schema() -> Schema:
             YEAR: ID(stored=True),
             MONTH: ID(stored=True),
             PEOPLE: STORED(),
+            ATTRIBUTIONS: STORED(),  # JSON list of Attribution.as_dict(), quote spans in text
         }
     )
 
@@ -210,11 +212,18 @@ def paragraph_records(doc: Document, facts: DocumentFacts, digest: str = "") -> 
             ORGANISATION_TEXT: " ; ".join(para.organisations),
             DATES: SEPARATOR.join(para.dates),
             PEOPLE: json.dumps(people) if people else "",
+            ATTRIBUTIONS: _attributions_json(para),
         }
         if date:
             record.update({DATE: date, YEAR: f"{doc.date:%Y}", MONTH: f"{doc.date:%Y-%m}"})
         records.append(record)
     return records
+
+
+def _attributions_json(para) -> str:
+    """A paragraph's attributions as stored: a JSON list, or "" when there are none."""
+    found = [a.as_dict() for a in getattr(para, "attributions", ())]
+    return json.dumps(found) if found else ""
 
 
 def split_values(stored: str | None) -> list[str]:

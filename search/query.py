@@ -18,6 +18,7 @@ from whoosh.support.levenshtein import distance
 
 from search.errors import QueryError
 from search.index import (
+    ATTRIBUTIONS,
     DATE,
     DATES,
     DOCUMENT,
@@ -381,6 +382,7 @@ def hit_record(stored: dict, score: float | None = None, marked: str | None = No
         "document_date": date.date().isoformat() if date else None,
         "score": round(score, 4) if score is not None else None,
         "people": json.loads(stored[PEOPLE]) if stored.get(PEOPLE) else {},
+        "attributions": json.loads(stored[ATTRIBUTIONS]) if stored.get(ATTRIBUTIONS) else [],
     }
 
 
