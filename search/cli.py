@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import logging
 import os
 import re
+import socket
 import sys
 import time
 from pathlib import Path
@@ -19,6 +21,7 @@ log = logging.getLogger("docsearch")
 
 DEFAULT_CORPUS = "corpus"
 EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,13 +31,25 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     try:
-        return args.handler(args) or 0
+        code = args.handler(args) or 0
+        sys.stdout.flush()  # here, so that a closed pipe is seen here and not at exit
+        return code
     except DocsearchError as exc:
         print(f"docsearch: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("docsearch: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """Exit quietly, as `| head` expects, when whoever reads stdout has closed it."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,14 +296,15 @@ def progress_line(done: int, total: int, paragraphs: int, elapsed: float) -> str
 
 def run_query(args: argparse.Namespace) -> int:
     """`docsearch query`: print ranked paragraphs and facet counts."""
-    from search.index import index_dir_from, open_index
+    from search.index import index_dir_from, open_index, reading
     from search.query import SearchRequest, search
 
     request = SearchRequest(
         q=args.query, speakers=args.speaker, organisations=args.organisation,
         documents=args.document, date_from=args.date_from, date_to=args.date_to,
         sort=args.sort, page=args.page, page_size=args.limit)
-    with open_index(index_dir_from(args.index)).searcher() as searcher:
+    index_dir = index_dir_from(args.index)
+    with reading(index_dir), open_index(index_dir).searcher() as searcher:
         result = search(searcher, request)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -343,7 +359,7 @@ def _person(hit: dict, name: str) -> str:
 def run_extract(args: argparse.Namespace) -> int:
     """`docsearch extract`: print each paragraph's extracted metadata."""
     from search.documents import read_document
-    from search.errors import DocumentError
+    from search.errors import DocumentError, failure_reason
     from search.extraction import extract_document
 
     failed = 0
@@ -351,11 +367,16 @@ def run_extract(args: argparse.Namespace) -> int:
         path = Path(name)
         try:
             doc = read_document(path)
+            facts = extract_document(doc.paragraphs, doc.title, doc.date)
         except DocumentError as exc:
             print(f"skipped: {path}: {exc}", file=sys.stderr)
             failed += 1
             continue
-        facts = extract_document(doc.paragraphs, doc.title, doc.date)
+        except Exception as exc:  # one bad file must not hide what the others hold
+            log.debug("skipped %s", path, exc_info=True)
+            print(f"skipped: {path}: {failure_reason(exc)}", file=sys.stderr)
+            failed += 1
+            continue
         pairs = zip(doc.paragraphs, facts.paragraphs, strict=False)
         for position, (text, para) in enumerate(pairs):
             record = {
@@ -363,6 +384,7 @@ def run_extract(args: argparse.Namespace) -> int:
                 "document_date": doc.date.isoformat() if doc.date else None, "text": text,
                 "speakers": para.speakers, "organisations": para.organisations,
                 "dates": para.dates,
+                "attributions": [a.as_dict() for a in para.attributions],
             }
             if args.json:
                 print(json.dumps(record, ensure_ascii=False))
@@ -373,30 +395,47 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """`docsearch serve`: bring the index up to date, then serve the web app (and follow the
-    corpus with --watch)."""
-    from waitress import serve
+    """`docsearch serve`: take the port, bring the index up to date, then serve the web app
+    (and follow the corpus with --watch)."""
+    from waitress.server import create_server
 
     from search.index import has_index_files, index_dir_from
     from search.sync import update_index
-    from web import create_app
+    from web import SERVER_OPTIONS, create_app
 
+    listening = listening_socket(args.host, args.port)  # a port in use fails before any work
     index_dir = index_dir_from(args.index)
     corpus = Path(args.corpus)
     watcher = None
-    if args.watch:
-        watcher = _start_watcher(corpus, index_dir, args.wait)
-    elif not has_index_files(index_dir):
-        print(f"no index at {index_dir} yet; indexing {corpus} ...", file=sys.stderr)
-        print_report(update_index([corpus], index_dir, wait=args.wait), index_dir)
-    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})
-    print(f"docsearch: serving http://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
     try:
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="docsearch")
+        if args.watch:
+            watcher = _start_watcher(corpus, index_dir, args.wait)
+        elif not has_index_files(index_dir):
+            print(f"no index at {index_dir} yet; indexing {corpus} ...", file=sys.stderr)
+            print_report(update_index([corpus], index_dir, wait=args.wait), index_dir)
+        app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})
+        server = create_server(app, sockets=[listening], threads=args.threads, **SERVER_OPTIONS)
+        port = listening.getsockname()[1]
+        print(f"docsearch: serving http://{args.host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+        server.run()
     finally:
+        listening.close()
         if watcher is not None:
             watcher.stop()
     return 0
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port and listening; DocsearchError (one line) when it cannot be."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        hint = (" (another program is using it; choose another with --port)"
+                if exc.errno == errno.EADDRINUSE else "")
+        reason = (exc.strerror if isinstance(exc, socket.gaierror) or not exc.errno
+                  else os.strerror(exc.errno))
+        raise DocsearchError(f"cannot serve on {host}:{port}: {reason or exc}{hint}") from exc
 
 
 if __name__ == "__main__":

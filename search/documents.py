@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -14,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import htmldate
+import trafilatura
+import trafilatura.utils
 from bs4 import BeautifulSoup, Tag, UnicodeDammit
 from bs4.dammit import EncodingDetector
 
@@ -21,6 +25,9 @@ from search.dates import MONTHS
 from search.errors import DocumentError
 
 log = logging.getLogger(__name__)
+# trafilatura warns "discarding data" for every page without an article; a page it finds
+# nothing in is read by markup rules instead, or skipped with a reason of our own.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -29,6 +36,7 @@ MAX_BYTES = 20 * 1024 * 1024  # larger files are skipped, so memory stays bounde
 MAX_TITLE_CHARS = 200
 MAX_DEPTH = 256  # HTML tags nested deeper are dropped (their text kept), so work stays linear
 MAX_TAGS = 200_000  # HTML with more tags (outside script and style) is skipped: ~1 KB each
+MAX_EXTRACTOR_TAGS = 20_000  # above, trafilatura (~3x slower, 2x memory) gives way to markup rules
 MAX_PARAGRAPHS = 50_000  # a document with more is skipped: each becomes an index record
 MAX_PARAGRAPH_CHARS = 10_000  # longer paragraphs are split at spaces: extraction cost grows fast
 MAX_LINES = 2_000_000  # a text file with more is skipped: each line is a string in memory
@@ -70,6 +78,12 @@ class Document:
     date: dt.date | None
     paragraphs: list[str]
     warnings: list[str] = field(default_factory=list)
+    digest: str = ""  # content_digest() of exactly the bytes parsed
+
+
+def content_digest(data: bytes) -> str:
+    """A short, stable fingerprint of a document's bytes (the index's content hash)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def normalise_for_search(text: str) -> str:
@@ -177,7 +191,8 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     if len(paragraphs) > MAX_PARAGRAPHS:
         raise DocumentError(f"too many paragraphs ({len(paragraphs)}; the limit is "
                             f"{MAX_PARAGRAPHS})")
-    return Document(doc_id, path, title or _title_from_name(path), date, paragraphs, warnings)
+    return Document(doc_id, path, title or _title_from_name(path), date, paragraphs, warnings,
+                    digest=content_digest(data))
 
 
 def open_regular_file(path: Path) -> BinaryIO:
@@ -339,31 +354,208 @@ _BOILERPLATE_HINT = re.compile(
 
 def _parse_html(data: bytes, warnings: list[str]) -> tuple[str, dt.date | None, list[str]]:
     markup = _without_raw_text(_decode_html(data, warnings))
-    tags = len(_START_TAG.findall(markup))
-    if tags > MAX_TAGS:
-        raise DocumentError(f"too much markup ({tags} tags; the limit is {MAX_TAGS})")
+    tags = _check_markup_bounds(markup)
+    try:  # parsers raise on some hostile markup (AssertionError, ValueError, ...): that file only
+        return _read_html(markup, tags, warnings)
+    except (DocumentError, MemoryError):
+        raise
+    except Exception as exc:  # any parser failure names this file and never stops a run
+        raise DocumentError(f"unreadable HTML ({type(exc).__name__})") from exc
+
+
+def _read_html(markup: str, tags: int, warnings: list[str]
+               ) -> tuple[str, dt.date | None, list[str]]:
     soup = BoundedSoup(markup)
     if soup.dropped:
         warnings.append(f"{soup.dropped} tags nested deeper than {MAX_DEPTH} levels were "
                         "flattened")
+        markup = str(soup)  # what lxml and trafilatura see is the flattened tree
     title = _html_title(soup)
-    date = _html_date(soup)
+    date = _publication_date(markup, soup)
+    standfirst = _standfirst(soup)
+    paragraphs = []
+    if tags <= MAX_EXTRACTOR_TAGS:
+        paragraphs = _article_paragraphs(markup)
+    else:
+        warnings.append(f"{tags} tags, more than {MAX_EXTRACTOR_TAGS}: the text was taken "
+                        "by markup rules, without article extraction")
+    if len(paragraphs) <= 1:  # nothing, or trafilatura's baseline glued a short page together
+        by_markup = _soup_paragraphs(soup)
+        if not paragraphs or len(by_markup) > 1 and _found_in_order(by_markup, paragraphs[0]):
+            paragraphs = by_markup
+    if standfirst and not any(text.startswith(standfirst) for text in paragraphs):
+        paragraphs.insert(0, standfirst)
+    return title, date, [text for text in paragraphs if not _is_heading_line(text, title, date)]
+
+
+def _found_in_order(pieces: list[str], text: str) -> bool:
+    """Whether every piece occurs in text, each after the previous one (one pass over text)."""
+    position = 0
+    for piece in pieces:
+        position = text.find(piece, position)
+        if position < 0:
+            return False
+        position += len(piece)
+    return True
+
+
+def _is_heading_line(text: str, title: str, date: dt.date | None) -> bool:
+    """The title repeated, a date line, or a line of mere punctuation (`___`)."""
+    if text == title or not any(char.isalnum() for char in text):
+        return True
+    return date is not None and len(text) < 60 and parse_date(text) == date
+
+
+_PARAGRAPH_START = re.compile(r"<p(?=[\s/>])", re.I)
+
+
+def _check_markup_bounds(markup: str) -> int:
+    """The number of tags; DocumentError when there are more tags or `<p>`s than a page may have.
+
+    Counted on the text before any parser runs, so a hostile page costs a regex scan only.
+    """
+    tags = len(_START_TAG.findall(markup))
+    if tags > MAX_TAGS:
+        raise DocumentError(f"too much markup ({tags} tags; the limit is {MAX_TAGS})")
+    paragraphs = len(_PARAGRAPH_START.findall(markup))
+    if paragraphs > MAX_PARAGRAPHS:
+        raise DocumentError(f"too many paragraphs ({paragraphs} <p> tags; the limit is "
+                            f"{MAX_PARAGRAPHS})")
+    return tags
+
+
+_BLANK_LINE_BREAKS = re.compile(r"(?:<br\s*/?>\s*){2,}", re.I)
+
+
+def _article_paragraphs(markup: str) -> list[str]:
+    """The article body's paragraphs as trafilatura finds them (comments left out), or []."""
+    markup = _BLANK_LINE_BREAKS.sub("</p><p>", markup)  # it would merge `<br><br>` into one
+    tree = trafilatura.utils.load_html(markup)
+    if tree is None:
+        return []
+    _drop_teasers(tree)
+    _drop_captions(tree)
+    found = trafilatura.bare_extraction(tree, include_comments=False, with_metadata=False)
+    body = getattr(found, "body", None)
+    if body is None:
+        return []
+    paragraphs: list[str] = []
+    stack = list(reversed(body))
+    while stack:
+        element = stack.pop()
+        if element.tag in _TRAFILATURA_BLOCKS:
+            paragraphs.extend(_split_at_blank_lines(element))
+        elif element.tag not in _TRAFILATURA_SKIP:
+            stack.extend(reversed(element))
+    return paragraphs
+
+
+MIN_TEASERS = 3  # a page with this many <article> elements may list other stories ...
+MAX_TEASER_CHARS = 400  # ... in short cards (a linked headline and a line): no body text
+
+
+def _drop_teasers(tree) -> None:
+    """Remove the teaser cards of a page that lists several `<article>`s (trafilatura keeps
+    them all): short ones a fifth or more of whose text is links. Live-blog posts stay."""
+    articles = list(tree.iter("article"))
+    if len(articles) < MIN_TEASERS:
+        return
+    for article in articles:
+        if article.getparent() is not None and _is_teaser(article):
+            article.drop_tree()  # keeps the text that follows it
+
+
+def _is_teaser(article) -> bool:
+    length = len(article.text_content())
+    linked = sum(len(link.text_content()) for link in article.iter("a"))
+    return length <= MAX_TEASER_CHARS and linked * 5 >= length
+
+
+_CAPTION_HINT = re.compile(r"caption|cutline|credit|gallery|slideshow", re.I)
+_CONTAINERS = frozenset({"html", "body", "main", "article"})
+
+
+def _drop_captions(tree) -> None:
+    """Remove short photo captions, credits and galleries (trafilatura keeps those in divs)."""
+    for element in list(tree.iter("div", "span", "p", "section", "figure", "figcaption")):
+        hints = (element.get("class") or "") + " " + (element.get("id") or "")
+        if (_CAPTION_HINT.search(hints) and element.getparent() is not None
+                and element.tag not in _CONTAINERS
+                and len(element.text_content()) <= MAX_TEASER_CHARS):
+            element.drop_tree()
+
+
+_TRAFILATURA_BLOCKS = frozenset({"p", "item", "row", "code"})
+_TRAFILATURA_SKIP = frozenset({"head", "graphic"})
+_BREAK = "\x00"
+_BLANK_LINE = re.compile(_BREAK + r"\s*" + _BREAK + r"[\s" + _BREAK + "]*")
+
+
+def _split_at_blank_lines(element) -> list[str]:
+    """An element's text, one paragraph per run between blank-line breaks (`<br><br>`)."""
+    pieces: list[str] = []
+    for node in element.iter():
+        if node is not element and node.tag == "lb":
+            pieces.append(_BREAK)
+        elif node.text:
+            pieces.append(node.text)
+        if node is not element and node.tail:
+            pieces.append(node.tail)
+    texts = (clean_text(piece.replace(_BREAK, " ")) for piece in
+             _BLANK_LINE.split("".join(pieces)))
+    return [text for text in texts if text]
+
+
+def _soup_paragraphs(soup: BeautifulSoup) -> list[str]:
+    """Paragraphs by markup heuristics, when trafilatura finds no article body."""
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ("navigation", "banner", "contentinfo")}):
         tag.decompose()
     container = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"})
-    container = container or soup.body or soup
-    paragraphs = []
-    for text in _html_blocks(container):
-        if text == title or parse_date(text) == date and date is not None and len(text) < 60:
-            continue
-        paragraphs.append(text)
-    return title, date, paragraphs
+    return _html_blocks(container or soup.body or soup)
+
+
+_FURNITURE = ("nav", "aside", "footer")  # not "form": some sites wrap the whole page in one
+
+
+def _standfirst(soup: BeautifulSoup) -> str:
+    """The page's summary line when a `<p>` of the page shows it (a standfirst), else ''."""
+    description = _meta_content(soup, ({"property": "og:description"},
+                                       {"name": "description"}))
+    if len(description) < 40:
+        return ""
+    for tag in soup.find_all("p"):
+        if clean_text(tag.get_text(" ")) == description and not tag.find_parent(_FURNITURE):
+            return description
+    return ""
+
+
+def _meta_content(soup: BeautifulSoup, keys: tuple[dict[str, str], ...]) -> str:
+    for attrs in keys:
+        meta = soup.find("meta", attrs=attrs)
+        if meta and meta.get("content"):
+            return clean_text(meta["content"])
+    return ""
+
+
+def _publication_date(markup: str, soup: BeautifulSoup) -> dt.date | None:
+    """The page's original publication date: htmldate first (URL, meta, JSON-LD), then tags."""
+    url = _meta_content(soup, ({"property": "og:url"},))
+    canonical = soup.find("link", rel="canonical", href=True)
+    if not url and canonical:
+        url = canonical["href"]
+    found = htmldate.find_date(markup, extensive_search=False, original_date=True,
+                               url=url or None)
+    if found:
+        return dt.date.fromisoformat(found)
+    return _html_date(soup)
 
 
 _START_TAG = re.compile(r"<[A-Za-z]")
 _RAW_TEXT_OPEN = re.compile(r"<(script|style)(?=[\s/>])[^>]*>", re.I)
+_JSON_LD = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
+MAX_JSON_LD_CHARS = 100_000  # structured data kept for the date and title; larger is dropped
 _RAW_TEXT_CLOSE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 
 
@@ -371,6 +563,7 @@ def _without_raw_text(markup: str) -> str:
     """Markup with the contents of script and style elements removed, in linear time.
 
     They are never indexed, and megabytes of script would otherwise become parser work.
+    JSON-LD structured data up to MAX_JSON_LD_CHARS is kept: it states publication dates.
     An unclosed one runs to the end, as html.parser reads it.
     """
     pieces, position = [], 0
@@ -380,7 +573,9 @@ def _without_raw_text(markup: str) -> str:
         if closed is None:
             return "".join(pieces)
         position = closed.start()
-        if position == opened.end():  # empty: step past the end tag to find the next one
+        if _JSON_LD.search(opened[0]) and position - opened.end() <= MAX_JSON_LD_CHARS:
+            pieces.append(markup[opened.end():position])  # dates and titles live here
+        elif position == opened.end():  # empty: step past the end tag to find the next one
             pieces.append(closed[0])
             position = closed.end()
     pieces.append(markup[position:])
@@ -465,14 +660,22 @@ def _has_boilerplate_hint(tag) -> bool:
 
 
 def _html_title(soup: BeautifulSoup) -> str:
-    for attrs in ({"property": "og:title"}, {"name": "title"}, {"name": "twitter:title"}):
-        meta = soup.find("meta", attrs=attrs)
-        if meta and meta.get("content"):
-            return clean_text(meta["content"])
-    for tag in (soup.find("h1"), soup.title):
-        if tag and tag.get_text(strip=True):
-            return clean_text(tag.get_text(" "))
-    return ""
+    """og:title (or another title meta) unless it is the h1 plus a site name, else h1, title."""
+    title = _meta_content(soup, ({"property": "og:title"}, {"name": "title"},
+                                 {"name": "twitter:title"}))
+    h1 = soup.find("h1")
+    heading = clean_text(h1.get_text(" ")) if h1 else ""
+    if heading and (not title or _is_site_suffixed(title, heading)):
+        return heading
+    if not title and soup.title:
+        title = clean_text(soup.title.get_text(" "))
+    return title
+
+
+def _is_site_suffixed(title: str, heading: str) -> bool:
+    """Whether title is heading followed by a separator and more (`Story - Site`)."""
+    rest = title[len(heading):].lstrip() if title.startswith(heading) else ""
+    return rest[:1] in tuple("-|\u2013\u2014:\u00b7\u2022\u00bb") and len(rest) > 1
 
 
 def _html_date(soup: BeautifulSoup) -> dt.date | None:

@@ -15,3 +15,9 @@ class IndexStateError(DocsearchError):
 
 class QueryError(DocsearchError):
     """A query could not be parsed or would be too expensive to run."""
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why one document failed, for a `skipped: PATH: REASON` line, from an unexpected error."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})"

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from search.dates import dates_in
+from search.attributions import Attribution
+from search.dates import DateReader, dates_in
 from search.organisations import organisations_in, organisations_in_tokens
 from search.speakers import Person, SpeakerReader
 
@@ -21,6 +22,10 @@ __all__ = ["DocumentFacts", "ParagraphFacts", "Person", "canonical_organisation"
 
 _SPACES_RE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 _GLUED_SENTENCE_RE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+# The spaces normalise() changes: runs, and any space that is not a plain one.
+_ODD_SPACES_RE = re.compile(r"[\s\u00a0\u200b\ufeff]{2,}|(?! )[\s\u00a0\u200b\ufeff]")
+_SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-"})
+_EM_DASH_RE = re.compile("\u2014")
 _LC_HEAD_RE = re.compile(r"\b([A-Z][\w.]*) (department|ministry)\b")
 
 
@@ -31,6 +36,7 @@ class ParagraphFacts:
     speakers: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
 
 
 @dataclass
@@ -45,6 +51,7 @@ def extract_document(paragraphs: list[str], title: str | None = None,
                      document_date: dt.date | None = None) -> DocumentFacts:
     """Facts for each paragraph of one document, with names resolved across the document."""
     reader = SpeakerReader()
+    dates = DateReader(document_date)
     if title:
         reader.read_header(normalise(title))
     facts = []
@@ -52,8 +59,42 @@ def extract_document(paragraphs: list[str], title: str | None = None,
         text = normalise(paragraph)
         organisations = reader.organisations.read(text)
         speakers = reader.read_speakers(text)
-        facts.append(ParagraphFacts(speakers, organisations, dates_in(text, document_date)))
-    return DocumentFacts(paragraphs=facts, people=reader.speaking_people())
+        facts.append(ParagraphFacts(speakers, organisations, dates.read(text),
+                                    _attributions(reader, paragraph)))
+    written = _as_written(paragraphs)
+    for paragraph in facts:
+        paragraph.speakers = list(dict.fromkeys(written(reader.fullest(s))
+                                                for s in paragraph.speakers))
+        paragraph.organisations = list(dict.fromkeys(map(written, paragraph.organisations)))
+        paragraph.attributions = [replace(a, speaker=written(reader.fullest(a.speaker)))
+                                  for a in paragraph.attributions]
+    people = {written(name): replace(person, name=written(name))
+              for name, person in reader.speaking_people().items()}
+    return DocumentFacts(paragraphs=facts, people=people)
+
+
+def _as_written(paragraphs: list[str]):
+    """A function giving a name its apostrophes as the document writes them ('O\u2019Neill')."""
+    curly = any("\u2019" in paragraph for paragraph in paragraphs)
+
+    def written(name: str) -> str:
+        if not curly or "'" not in name:
+            return name
+        typographic = name.replace("'", "\u2019")
+        return typographic if any(typographic in p for p in paragraphs) else name
+    return written
+
+
+def _attributions(reader: SpeakerReader, paragraph: str) -> list[Attribution]:
+    """The latest paragraph's attributions, spans in the paragraph's original text."""
+    found = reader.turn_attributions(paragraph)
+    if reader.spoken:
+        origin = normalise_mapped(paragraph)[1]
+        for speaker, cue, kind, (start, end) in reader.spoken:
+            if start < end:
+                found.append(Attribution(speaker, cue, kind,
+                                         (origin[start], origin[end - 1] + 1)))
+    return found
 
 
 def extract_dates(text: str, document_date: dt.date | None = None) -> list[str]:
@@ -79,3 +120,39 @@ def normalise(text: str) -> str:
     text = text.replace("\u2014", " - ")
     text = _GLUED_SENTENCE_RE.sub(" ", text)
     return _LC_HEAD_RE.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text)
+
+
+def normalise_mapped(text: str) -> tuple[str, list[int]]:
+    """normalise(text), and for each of its characters the index it comes from in text."""
+    normalised = normalise(text)
+    if normalised == text:
+        return text, list(range(len(text)))
+    origin = list(range(len(text)))
+    text, origin = _tracked_sub(_ODD_SPACES_RE, " ", text, origin)
+    lead = len(text) - len(text.lstrip())
+    text, origin = text.strip(), origin[lead:lead + len(text.strip())]
+    text = text.translate(_SAME_LENGTH)
+    text, origin = _tracked_sub(_EM_DASH_RE, " - ", text, origin)
+    text, origin = _tracked_sub(_GLUED_SENTENCE_RE, " ", text, origin)
+    return _LC_HEAD_RE.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text), origin
+
+
+def _tracked_sub(pattern: re.Pattern, new: str, text: str,
+                 origin: list[int]) -> tuple[str, list[int]]:
+    """pattern.sub(new, text), with origin (an index per character) kept in step."""
+    pieces: list[str] = []
+    mapped: list[int] = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces.append(text[last:match.start()])
+        mapped.extend(origin[last:match.start()])
+        pieces.append(new)
+        if len(new) == match.end() - match.start():
+            mapped.extend(origin[match.start():match.end()])
+        else:
+            anchor = origin[match.start()] if match.start() < len(origin) else len(origin)
+            mapped.extend([anchor] * len(new))
+        last = match.end()
+    pieces.append(text[last:])
+    mapped.extend(origin[last:])
+    return "".join(pieces), mapped

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
 import os
+import pickle
 import re
+import shutil
+import struct
 import threading
 import time
-from collections.abc import Callable, Iterable
+import traceback
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
 from whoosh.support.charset import accent_map
 
 from search.documents import Document, open_regular_file, read_document
-from search.errors import DocumentError, IndexStateError
+from search.errors import DocsearchError, DocumentError, IndexStateError, failure_reason
 from search.extraction import DocumentFacts, extract_document
 
 log = logging.getLogger(__name__)
@@ -52,6 +60,10 @@ WRITER_LIMIT_MB = 512  # postings held per writing process before its segment is
 # Whoosh's files for the default index name "MAIN" (TOCs, segments, its lock, its temp folder).
 _WHOOSH_FILE = re.compile(r"^_?MAIN[_.]")
 _TOC_FILE = re.compile(r"^_MAIN_\d+\.toc$")
+_INDEX_NAME = "MAIN"
+_TOC_NUMBER = re.compile(r"^_MAIN_(\d+)\.toc$")
+_TOC_TEMP = re.compile(r"^_MAIN_\d+\.toc\.[\d.]+$")  # Whoosh writes the TOC there, then renames
+_SEGMENT_FILE = re.compile(r"^(MAIN_[0-9a-z]+)\.[A-Za-z0-9_.]+$")  # as whoosh.index.TOC's
 
 
 def text_analyzer():
@@ -160,13 +172,13 @@ def open_index(index_dir: Path):
                 "choose another folder with --index")
         raise IndexStateError(f"no index at {index_dir}; create one with: docsearch index")
     try:
-        ix = whoosh_index.open_dir(str(index_dir))
+        # Files are read, not mapped: a segment truncated under a reader is then an error
+        # to report, not a SIGBUS that kills the process.
+        ix = FileStorage(str(index_dir), supports_mmap=False).open_index()
         with ix.reader():
             pass
     except Exception as exc:  # Whoosh raises many types for a damaged TOC or segment
-        raise IndexStateError(
-            f"the index at {index_dir} is corrupt or unreadable ({type(exc).__name__}: {exc}); "
-            "rebuild it with: docsearch index --rebuild") from exc
+        raise damaged(index_dir, exc) from exc
     if set(ix.schema.names()) != set(schema().names()):
         raise IndexStateError(
             f"{index_dir} is not a docsearch index of this version; "
@@ -174,19 +186,91 @@ def open_index(index_dir: Path):
     return ix
 
 
+def damaged(index_dir: Path, exc: BaseException) -> IndexStateError:
+    """The one-line error for an index that cannot be read, naming the way out."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    kind = type(exc).__name__
+    if kind == "error":  # struct.error, zlib.error
+        kind = f"{type(exc).__module__}.{kind}"
+    return IndexStateError(
+        f"the index at {index_dir} is damaged or unreadable ({kind}"
+        f"{': ' + detail[:200] if detail else ''}); rebuild it with: docsearch index --rebuild")
+
+
+_READ_ERRORS = (zlib.error, struct.error, EOFError, OSError, pickle.UnpicklingError,
+                UnicodeDecodeError)
+_WHOOSH_DIR = os.path.dirname(whoosh_index.__file__) + os.sep
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an unexpected error came from reading index files (garbled or truncated
+    bytes make Whoosh raise almost any type), rather than from a bug in docsearch."""
+    if isinstance(exc, (IndexStateError, *_READ_ERRORS)):
+        return True
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and frames[-1].filename.startswith(_WHOOSH_DIR)
+
+
+@contextlib.contextmanager
+def reading(index_dir: Path) -> Iterator[None]:
+    """Turn an error from a damaged index, inside the block, into IndexStateError."""
+    try:
+        yield
+    except DocsearchError:
+        raise
+    except Exception as exc:
+        if not is_damage(exc):
+            raise
+        log.info("reading the index at %s failed", index_dir, exc_info=True)
+        raise damaged(index_dir, exc) from exc
+
+
 def create_index(index_dir: Path):
-    """A new, empty index in index_dir (replacing any index already there)."""
+    """A new, empty index in index_dir (replacing any index already there, files and all)."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(index_dir), schema())
+    ix = whoosh_index.create_in(str(index_dir), schema())
+    remove_leftovers(index_dir)  # Whoosh removes the old tables of contents, not segments
+    return ix
+
+
+def remove_leftovers(index_dir: Path, temporary: bool = True) -> list[str]:
+    """Delete the files no commit refers to: segments, tables of contents and (with
+    temporary) the temporary folder of a writer that died or failed.
+
+    Only while holding the writer lock, and with temporary only when no writer of this
+    process is open; returns the names deleted (no segments when the index is damaged)."""
+    storage = FileStorage(str(index_dir))
+    try:
+        toc = TOC.read(storage, _INDEX_NAME)
+    except Exception:  # a damaged index: leave its segments for --rebuild to replace
+        toc = None
+    segment_names = {segment.segment_id() for segment in toc.segments} if toc else None
+    gone = []
+    for name in storage.list():
+        segment = _SEGMENT_FILE.match(name)
+        toc_number = _TOC_NUMBER.match(name)
+        if (_TOC_TEMP.match(name) or (toc and segment and segment[1] not in segment_names)
+                or (toc and toc_number and int(toc_number[1]) != toc.generation)):
+            with contextlib.suppress(FileNotFoundError):
+                storage.delete_file(name)
+                gone.append(name)
+    if temporary:
+        shutil.rmtree(Path(index_dir) / f"{_INDEX_NAME}.tmp", ignore_errors=True)
+    if gone:
+        log.info("removed files left by an unfinished write: %s", ", ".join(sorted(gone)))
+    return gone
 
 
 def content_hash(path: Path) -> str:
     """A short, stable fingerprint of a file's bytes; DocumentError if it cannot be read."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.blake2b(digest_size=16)  # as documents.content_digest(), streamed
     with open_regular_file(Path(path)) as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+        try:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        except OSError as exc:
+            raise DocumentError(f"cannot read: {exc.strerror or exc}") from exc
     return digest.hexdigest()
 
 
@@ -251,17 +335,24 @@ def build_index(
 
 def document_records(path: Path, root: Path, digest: str,
                      report: IndexReport) -> list[dict] | None:
-    """The index records of one file, or None (noted in report.skipped) when it is unreadable."""
+    """The index records of one file, or None (noted in report.skipped) when it is unreadable.
+
+    Each document is its own unit of failure: any error reading or extracting it skips it.
+    The records carry the hash of the bytes actually parsed (digest is the planned one)."""
     try:
         doc, facts = read_and_extract(path, root)
     except DocumentError as exc:
         report.skipped.append((str(path), str(exc)))
         log.info("skipped %s: %s", path, exc)
         return None
+    except Exception as exc:  # a parser or extractor bug must not end the whole run
+        report.skipped.append((str(path), failure_reason(exc)))
+        log.debug("skipped %s", path, exc_info=True)
+        return None
     for message in doc.warnings:
         report.warnings.append((str(path), message))
         log.info("%s: %s", path, message)
-    return paragraph_records(doc, facts, digest)
+    return paragraph_records(doc, facts, doc.digest or digest)
 
 
 class LiveIndex:
@@ -283,7 +374,8 @@ class LiveIndex:
 
     def _opened(self, searcher):
         if self._on_open is not None:
-            self._on_open(searcher)
+            with reading(self.index_dir):
+                self._on_open(searcher)
         return searcher
 
     def searcher(self):
@@ -292,10 +384,12 @@ class LiveIndex:
             now = time.monotonic()
             if now - self._checked >= self.CHECK_EVERY_S:
                 self._checked = now
-                if not self._searcher.up_to_date():
-                    # A new searcher rather than refresh(): refresh() may close files that
-                    # requests still running on the old searcher are reading.
-                    self._searcher = self._opened(self._ix.searcher())
+                with reading(self.index_dir):
+                    changed = not self._searcher.up_to_date()
+                    if changed:
+                        # A new searcher rather than refresh(): refresh() may close files
+                        # that requests still running on the old searcher are reading.
+                        self._searcher = self._opened(self._ix.searcher())
             return self._searcher
 
     def close(self) -> None:

@@ -11,8 +11,9 @@ used terms are cached per reader within a memory budget.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -21,10 +22,47 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from search.errors import QueryError
+
 CACHE_BYTES = 512 * 1024 * 1024  # posting arrays kept per reader
 WALK_CACHE_SIZE = 256  # phrase and range results kept per reader
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+class Deadline:
+    """When a search must stop: check() raises QueryError once `seconds` have passed."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.started = time.perf_counter()
+        self.end = self.started + seconds
+
+    def expired(self) -> bool:
+        """Whether the time is up."""
+        return time.perf_counter() > self.end
+
+    def check(self) -> None:
+        """QueryError when the time is up."""
+        if self.expired():
+            raise QueryError(f"the query took too long (over {self.seconds:g} s); "
+                             "make it more specific or add filters")
+
+    def remaining(self) -> float:
+        """Seconds left (0 when the time is up)."""
+        return max(0.0, self.end - time.perf_counter())
+
+
+NO_DEADLINE = Deadline(float("inf"))
+CHECK_EVERY = 64  # items a long loop handles between two looks at the clock
+
+
+def checked(items: Iterable, deadline: Deadline) -> Iterator:
+    """items, with the deadline checked every CHECK_EVERY of them."""
+    for count, item in enumerate(items):
+        if count % CHECK_EVERY == 0:
+            deadline.check()
+        yield item
 
 
 class Postings(NamedTuple):
@@ -91,21 +129,61 @@ class Column:
         return self._positions.get(value)
 
 
+class Generation:
+    """What every reader over the same segments shares (posting arrays, phrase and range
+    results, facet, numeric and length columns), so that a reader per request thread costs
+    no more memory or warm-up than one reader shared by all."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self.cached_bytes = 0
+        self.walks: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.columns: dict[str, Column] = {}
+        self.numbers: dict[str, np.ndarray] = {}
+        self.lengths: dict[str, np.ndarray] = {}
+        self.vocabularies: dict[str, list[str]] = {}
+
+
+GENERATIONS_KEPT = 4
+_GENERATIONS: OrderedDict[tuple, Generation] = OrderedDict()
+_GENERATIONS_LOCK = threading.Lock()
+
+
+def generation(reader) -> Generation:
+    """The shared state of readers over exactly these segments (and deletions)."""
+    key = tuple(_segment_key(leaf) for leaf, _offset in reader.leaf_readers())
+    with _GENERATIONS_LOCK:
+        found = _GENERATIONS.get(key)
+        if found is None:
+            found = _GENERATIONS[key] = Generation()
+            while len(_GENERATIONS) > GENERATIONS_KEPT:
+                _GENERATIONS.popitem(last=False)
+        else:
+            _GENERATIONS.move_to_end(key)
+        return found
+
+
+def _segment_key(leaf) -> tuple:
+    segment = getattr(leaf, "segment", None)
+    if segment is None:  # not a segment reader: nothing to share it with
+        return ("reader", id(leaf))
+    return (segment().segment_id(), leaf.doc_count_all(), leaf.doc_count())
+
+
 class MatchIndex:
-    """Per-reader query evaluation: masks, BM25F scores, facet columns, numeric columns."""
+    """Per-reader query evaluation: masks, BM25F scores, facet columns, numeric columns.
+
+    One MatchIndex (like its reader) serves one thread at a time; what it builds is kept in
+    the Generation it shares with other readers over the same segments.
+    """
 
     def __init__(self, searcher):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self.live = self._live_mask()
-        self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
-        self._walks: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cached_bytes = 0
-        self._columns: dict[str, Column] = {}
-        self._numbers: dict[str, np.ndarray] = {}
-        self._lengths: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
+        self.shared = generation(self.reader)
 
     def _live_mask(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
@@ -117,36 +195,49 @@ class MatchIndex:
 
     # Matching
 
-    def mask(self, q: wq.Query) -> np.ndarray:
+    def mask(self, q: wq.Query, deadline: Deadline = NO_DEADLINE) -> np.ndarray:
         """The live paragraphs matching q (a fresh array the caller may modify)."""
-        return self._mask(q) & self.live
+        return self._mask(q, deadline) & self.live
 
-    def _mask(self, q: wq.Query) -> np.ndarray:
+    def _mask(self, q: wq.Query, deadline: Deadline) -> np.ndarray:
         if isinstance(q, wq.Every):
             return self.live.copy()
         if q is wq.NullQuery:
             return self._none()
         if isinstance(q, wq.Term):
             return self._ids_mask(self.postings(q.fieldname, q.text).ids)
+        if isinstance(q, wq.ConstantScoreQuery):
+            return self._mask(q.child, deadline)
         if isinstance(q, wq.And | wq.Require):
-            return _reduce(np.logical_and, (self._mask(child) for child in q.children()))
+            return _reduce(np.logical_and, (self._mask(child, deadline)
+                                            for child in q.children()))
         if isinstance(q, wq.Or | wq.DisjunctionMax):
             children = list(q.children())
             if not children:
                 return self._none()
-            return _reduce(np.logical_or, (self._mask(child) for child in children))
+            if all(isinstance(child, wq.Term) for child in children):  # an expanded wildcard
+                return self._terms_union(children, deadline)
+            return _reduce(np.logical_or, (self._mask(child, deadline) for child in children))
         if isinstance(q, wq.Not):
-            return ~self._mask(q.query)
+            return ~self._mask(q.query, deadline)
         if isinstance(q, wq.AndNot):
-            return self._mask(q.a) & ~self._mask(q.b)
+            return self._mask(q.a, deadline) & ~self._mask(q.b, deadline)
         if isinstance(q, wq.AndMaybe):
-            return self._mask(q.a)
+            return self._mask(q.a, deadline)
         if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.RangeMixin):
             result = self._none()
-            for btext in q._btexts(self.reader):
+            for btext in checked(q._btexts(self.reader), deadline):
                 result[self.postings(q.fieldname, btext).ids] = True
             return result
-        return self._walked(q)
+        return self._walked(q, deadline)
+
+    def _terms_union(self, terms: list[wq.Term], deadline: Deadline) -> np.ndarray:
+        result = self._none()
+        for count, term in enumerate(terms):
+            if count % 64 == 0:
+                deadline.check()
+            result[self.postings(term.fieldname, term.text).ids] = True
+        return result
 
     def _none(self) -> np.ndarray:
         return np.zeros(self.size, dtype=bool)
@@ -154,30 +245,31 @@ class MatchIndex:
     def _ids_mask(self, ids: np.ndarray) -> np.ndarray:
         return _ids_mask(self.size, ids)
 
-    def _walked(self, q: wq.Query) -> np.ndarray:
+    def _walked(self, q: wq.Query, deadline: Deadline) -> np.ndarray:
         """Anything else (phrases, ranges): Whoosh checks each candidate; results are cached."""
         key = repr(q)
-        with self._lock:
-            found = self._walks.get(key)
+        shared = self.shared
+        with shared.lock:
+            found = shared.walks.get(key)
             if found is not None:
-                self._walks.move_to_end(key)
+                shared.walks.move_to_end(key)
                 return _ids_mask(self.size, found)
-        candidates = self._terms_mask(q)
+        candidates = self._terms_mask(q, deadline)
         if candidates is not None and not candidates.any():
             ids = np.zeros(0, dtype=np.int64)
         else:
-            ids = np.fromiter(q.docs(self.searcher), dtype=np.int64)
-        with self._lock:
-            self._walks[key] = ids
-            if len(self._walks) > WALK_CACHE_SIZE:
-                self._walks.popitem(last=False)
+            ids = np.fromiter(checked(q.docs(self.searcher), deadline), dtype=np.int64)
+        with shared.lock:
+            shared.walks[key] = ids
+            if len(shared.walks) > WALK_CACHE_SIZE:
+                shared.walks.popitem(last=False)
         return _ids_mask(self.size, ids)
 
-    def _terms_mask(self, q: wq.Query) -> np.ndarray | None:
+    def _terms_mask(self, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
         """For a phrase, the paragraphs having all its words (None for other queries)."""
         if not isinstance(q, wq.Phrase):
             return None
-        return _reduce(np.logical_and, (self._mask(wq.Term(q.fieldname, word))
+        return _reduce(np.logical_and, (self._mask(wq.Term(q.fieldname, word), deadline)
                                         for word in q.words))
 
     def term_mask(self, fieldname: str, text) -> np.ndarray:
@@ -186,10 +278,11 @@ class MatchIndex:
 
     # Ranking
 
-    def scores(self, q: wq.Query) -> np.ndarray:
+    def scores(self, q: wq.Query, deadline: Deadline = NO_DEADLINE) -> np.ndarray:
         """BM25F score per paragraph, summed over q's positive terms, as Whoosh computes it."""
         scores = np.zeros(self.size, dtype=np.float32)
-        for fieldname, btext, boost in _scoring_terms(q, self.reader):
+        terms = _scoring_terms(q, self.reader)
+        for fieldname, btext, boost in checked(terms, deadline):
             postings = self.postings(fieldname, btext)
             if not len(postings.ids):
                 continue
@@ -204,12 +297,13 @@ class MatchIndex:
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each paragraph's length in words in a field (as Whoosh stores it, approximately)."""
-        with self._lock:
-            found = self._lengths.get(fieldname)
+        shared = self.shared
+        with shared.lock:
+            found = shared.lengths.get(fieldname)
         if found is None:
             found = _LENGTH_OF_BYTE[self._column_array(f"_{fieldname}_len", LENGTHS_COLUMN)]
-            with self._lock:
-                self._lengths[fieldname] = found
+            with shared.lock:
+                shared.lengths[fieldname] = found
         return found
 
     # Postings
@@ -220,30 +314,33 @@ class MatchIndex:
             return _NO_POSTINGS
         btext = text if isinstance(text, bytes) else self.reader.schema[fieldname].to_bytes(text)
         key = (fieldname, btext)
-        with self._lock:
-            found = self._postings.get(key)
+        shared = self.shared
+        with shared.lock:
+            found = shared.postings.get(key)
             if found is not None:
-                self._postings.move_to_end(key)
+                shared.postings.move_to_end(key)
                 return found
         found = _read_postings(self.reader, fieldname, btext)
-        with self._lock:
-            self._postings[key] = found
-            self._cached_bytes += found.ids.nbytes + found.weights.nbytes
-            while self._cached_bytes > CACHE_BYTES and len(self._postings) > 1:
-                _, dropped = self._postings.popitem(last=False)
-                self._cached_bytes -= dropped.ids.nbytes + dropped.weights.nbytes
+        with shared.lock:
+            if key not in shared.postings:
+                shared.postings[key] = found
+                shared.cached_bytes += found.ids.nbytes + found.weights.nbytes
+            while shared.cached_bytes > CACHE_BYTES and len(shared.postings) > 1:
+                _, dropped = shared.postings.popitem(last=False)
+                shared.cached_bytes -= dropped.ids.nbytes + dropped.weights.nbytes
         return found
 
     # Columns
 
     def column(self, fieldname: str) -> Column:
         """The facet column of a keyword field, built on first use."""
-        with self._lock:
-            column = self._columns.get(fieldname)
+        shared = self.shared
+        with shared.lock:
+            column = shared.columns.get(fieldname)
         if column is None:
             column = self._build_column(fieldname)
-            with self._lock:
-                self._columns[fieldname] = column
+            with shared.lock:
+                shared.columns[fieldname] = column
         return column
 
     def _build_column(self, fieldname: str) -> Column:
@@ -262,19 +359,39 @@ class MatchIndex:
 
     def numbers(self, fieldname: str) -> np.ndarray:
         """A sortable numeric field's raw column values per paragraph, as uint64 (cached)."""
-        with self._lock:
-            found = self._numbers.get(fieldname)
+        shared = self.shared
+        with shared.lock:
+            found = shared.numbers.get(fieldname)
         if found is None:
             column = self.reader.schema[fieldname].column_type
             found = self._column_array(fieldname, column).astype(np.uint64)
-            with self._lock:
-                self._numbers[fieldname] = found
+            with shared.lock:
+                shared.numbers[fieldname] = found
         return found
 
     def _column_array(self, fieldname: str, column) -> np.ndarray:
         parts = [_leaf_column_array(leaf, fieldname, column)
                  for leaf, _offset in self.reader.leaf_readers()]
         return np.concatenate(parts) if parts else np.zeros(0)
+
+    # Words
+
+    def vocabulary(self, fieldname: str) -> list[str]:
+        """Every indexed word of a text or keyword field, sorted (as Whoosh orders them).
+
+        Wildcards, fuzzy words and ranges are expanded over this list: walking Whoosh's
+        lexicon costs about 10 microseconds a word over several segments. Each segment's
+        list is kept across readers, like its facet columns.
+        """
+        shared = self.shared
+        with shared.lock:
+            found = shared.vocabularies.get(fieldname)
+        if found is None:
+            parts = [segment_vocabulary(leaf, fieldname) for leaf, _ in self.reader.leaf_readers()]
+            found = parts[0] if len(parts) == 1 else sorted(set().union(*parts))
+            with shared.lock:
+                shared.vocabularies[fieldname] = found
+        return found
 
 
 _NO_POSTINGS = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
@@ -296,7 +413,7 @@ def _reduce(op, masks) -> np.ndarray:
 
 def _scoring_terms(q: wq.Query, reader):
     """(field, term bytes, boost) of every term that adds to a paragraph's score."""
-    if isinstance(q, wq.Not):
+    if isinstance(q, wq.Not | wq.ConstantScoreQuery):  # ranges are filters: unscored
         return
     if isinstance(q, wq.AndNot):
         yield from _scoring_terms(q.a, reader)
@@ -368,6 +485,8 @@ def _leaf_column_array(leaf, fieldname: str, column) -> np.ndarray:
     if typecode and leaf._perdoc.has_column(fieldname):
         reader = leaf._perdoc.column_reader(fieldname, column)
         raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
+        if len(raw) != reader._count * reader._fixedlen:
+            raise EOFError(f"the {fieldname!r} column of a segment is cut short")
         values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">"))
         if len(values) < count:
             values = np.concatenate([values, np.full(count - len(values), column._default,
@@ -410,6 +529,29 @@ def segment_column(leaf, fieldname: str) -> SegmentColumn:
     return found
 
 
+_SEGMENT_VOCABULARIES: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
+
+
+def segment_vocabulary(leaf, fieldname: str) -> list[str]:
+    """A segment's sorted words of a field, cached by segment (see segment_column)."""
+    segment = getattr(leaf, "segment", None)
+    key = (segment().segment_id(), fieldname) if segment else None
+    with _SEGMENT_COLUMNS_LOCK:
+        found = _SEGMENT_VOCABULARIES.get(key) if key else None
+        if found is not None:
+            _SEGMENT_VOCABULARIES.move_to_end(key)
+            return found
+    found = []
+    if fieldname in leaf.schema:
+        found = [btext.decode("utf-8", "replace") for btext in leaf.lexicon(fieldname)]
+    if key:
+        with _SEGMENT_COLUMNS_LOCK:
+            _SEGMENT_VOCABULARIES[key] = found
+            while len(_SEGMENT_VOCABULARIES) > SEGMENT_COLUMNS_KEPT:
+                _SEGMENT_VOCABULARIES.popitem(last=False)
+    return found
+
+
 def _read_segment_column(leaf, fieldname: str) -> SegmentColumn:
     values: list[str] = []
     docs: list[np.ndarray] = []
@@ -425,17 +567,10 @@ def _read_segment_column(leaf, fieldname: str) -> SegmentColumn:
     return SegmentColumn(values, np.concatenate(docs), np.concatenate(ids))
 
 
-_INDEXES: dict[int, MatchIndex] = {}
-_INDEXES_LOCK = threading.Lock()
-
-
 def match_index(searcher) -> MatchIndex:
-    """The MatchIndex of this searcher's reader, built once while the reader lives."""
-    reader = searcher.reader()
-    with _INDEXES_LOCK:
-        found = _INDEXES.get(id(reader))
-        if found is None or found.reader is not reader:
-            if len(_INDEXES) >= 4:
-                _INDEXES.pop(next(iter(_INDEXES)))
-            found = _INDEXES[id(reader)] = MatchIndex(searcher)
-        return found
+    """The MatchIndex of this searcher's reader, built once while the searcher lives."""
+    found = getattr(searcher, "_docsearch_matches", None)
+    if found is None or found.reader is not searcher.reader():
+        found = MatchIndex(searcher)
+        searcher._docsearch_matches = found
+    return found

@@ -10,8 +10,17 @@ already normalised by search.extraction.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from search.dates import MONTHS, WEEKDAYS
+from search.organisation_names import (
+    BRITISH_SHORT_FORMS,
+    KNOWN_ACRONYMS,
+    KNOWN_FIRST_WORDS,
+    KNOWN_MAX_WORDS,
+    KNOWN_NAMES,
+    NAMES_AFTER_THE,
+)
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -44,36 +53,65 @@ ORG_HEADS = word_set("""
     Trust Front Movement Reserve Brigade Brigades Conservancy Caucus Cabinet Initiative
     Program Programme Mission Observatory Capital Securities Investments Associates
     Consulting Insurance Regulator League Cooperative Co-operative Directorate Inspectorate
-    Consortium Chamber""")
+    Consortium Chamber School Police Media Publishers Publishing Industries Enterprises
+    Entertainment Studios Pharmaceuticals plc PLC LLP GmbH Conference Circuit""")
 
-ACRONYM_ORGS = {
-    "UN": "United Nations", "U.N.": "United Nations", "EU": "European Union",
-    "E.U.": "European Union", "NATO": "NATO", "FBI": "FBI", "CIA": "CIA", "NSA": "NSA",
-    "NASA": "NASA", "IMF": "International Monetary Fund", "WHO": "World Health Organization",
-    "WTO": "World Trade Organization", "OPEC": "OPEC",
-    "IAEA": "International Atomic Energy Agency", "UNICEF": "UNICEF", "UNHCR": "UNHCR",
-    "UNESCO": "UNESCO", "OSCE": "Organization for Security and Co-operation in Europe",
-    "ASEAN": "ASEAN", "ICC": "International Criminal Court",
-    "ICRC": "International Committee of the Red Cross", "OECD": "OECD",
-    "OPCW": "Organisation for the Prohibition of Chemical Weapons",
-    "AFP": "Agence France-Presse", "BBC": "BBC", "CNN": "CNN", "NPR": "NPR",
-    "DHS": "Department of Homeland Security", "EPA": "Environmental Protection Agency",
-    "FDA": "Food and Drug Administration", "CDC": "Centers for Disease Control and Prevention",
-    "IRS": "IRS", "NHS": "NHS", "ISIS": "Islamic State", "ISIL": "Islamic State",
-}
-_NAMED_ORGS = {
-    "united nations": "United Nations", "white house": "White House", "pentagon": "Pentagon",
-    "kremlin": "Kremlin", "treasury": "Treasury", "congress": "Congress", "senate": "Senate",
-    "house of representatives": "House of Representatives", "red cross": "Red Cross",
-    "red crescent": "Red Crescent",
-    "associated press": "Associated Press", "reuters": "Reuters",
-    "agence france-presse": "Agence France-Presse", "al jazeera": "Al Jazeera",
-    "hamas": "Hamas", "hezbollah": "Hezbollah", "taliban": "Taliban", "al-qaeda": "al-Qaeda",
-    "al qaeda": "al-Qaeda", "islamic state": "Islamic State", "interpol": "Interpol",
-    "europol": "Europol", "doctors without borders": "Doctors Without Borders",
-    "human rights watch": "Human Rights Watch", "state dept.": "State Department",
-}
-_NAMED_ORG_FIRST_WORDS = frozenset(name.split()[0] for name in _NAMED_ORGS)
+# Acronyms of well-known organisations, by their exact spelling ("FBI", "S.E.C.").
+ACRONYM_ORGS = dict(KNOWN_ACRONYMS)
+# Names the table leaves out because they are optional or context-bound, found all the same.
+_NAMED_ORGS = {"white house": "White House", "pentagon": "Pentagon", "kremlin": "Kremlin"}
+_NAMED_ORG_FIRST_WORDS = frozenset(name.split()[0] for name in _NAMED_ORGS) | KNOWN_FIRST_WORDS
+# Known bodies a state, county or city prefix belongs to: "Ohio Democratic Party".
+_TAKES_PLACE_PREFIX = frozenset((
+    "Senate", "House of Representatives", "Supreme Court", "Democratic Party", "Republican Party",
+    "Green Party", "Libertarian Party", "Court of Appeals", "General Assembly", "National Guard",
+    "Chamber of Commerce", "Red Cross", "Labour Party", "Conservative Party", "Liberal Party",
+    "High Court", "Court of Appeal", "Communist Party"))
+# Single-word names that are also common words, not names when they open a sentence.
+_COMMON_WORD_NAMES = word_set("""Target Visa Shell Sky Vice Slate Salon Fortune Unite Vanguard
+    Fidelity Paramount Sputnik Vogue Oracle Time Commons Lords Amnesty Fed Axios Vox Dawn
+    Pew Total Emirates Citizens Reform""")
+_US_SHORT_FORMS = {"Treasury": "Treasury Department"}
+# The armed services named without their country: the document's country decides which.
+_SERVICES = {"Navy": ("United States Navy", "Royal Navy"),
+             "Army": ("United States Army", "British Army"),
+             "Air Force": ("United States Air Force", "Royal Air Force"),
+             "Marines": ("United States Marine Corps", "Royal Marines")}
+# Words after a one-word name that make the run a product, a place or a title instead.
+_NOT_ORG_AFTER = word_set("""County City Township Prime Watch Music Maps Pay Store Park Street
+    Square Road Avenue River Valley Hall Yard Stadium Arena Airport Station Bridge Island Beach
+    Heights Hills World Land Model Secretary Secretaries Minister Ministers""")
+# One-word names that are also towns: not the organisation after "in" or "near".
+_TOWN_NAMES = word_set("Princeton Georgetown Dartmouth Monmouth Harvard Cambridge Oxford")
+_PAPER_CUE_AFTER_RE = re.compile(r"(?:[.,;:'\")]|\Z| (?:newspaper|reported|said|says|revealed"
+                                 r"|wrote|on Sunday|columnist|editor|journalist|website)\b)")
+_GM_CROPS_RE = re.compile(r" (?:crops?|foods?|maize|wheat|seeds?|trials?|technology|plants?)\b")
+# Words around a name that show it is an organisation's.
+_ORG_NOUNS = (r"company|firm|retailer|broadcaster|newspaper|website|magazine|carmaker|automaker"
+              r"|airline|bank|lender|insurer|supermarket|chain|conglomerate|start-?up|charity"
+              r"|think[- ]tank|super PAC|nonprofit|non-profit|pollster|agency|brokerage"
+              r"|consultancy|watchdog|outlet|tabloid|shop|business|manufacturer|organi[sz]ation")
+_STRONG_BEFORE_RE = re.compile(rf"\b(?:{_ORG_NOUNS}|(?:advocacy|campaign|pressure|lobby) group)"
+                               r" \Z")
+_BEFORE_RE = re.compile(r"\b(?:publisher|giant|group|subsidiary|rival firm|colleagues at"
+                        r"|(?:works|worked|working) (?:for|at)|owned by|acquired by"
+                        r"|spokes(?:man|woman|person) for|executives? at|analysts? at) \Z")
+_AFTER_RE = re.compile(r"(?:'s)? (?:subsidiary|subsidiaries|shareholders|shares|stock"
+                       r"|chief executive|boss|chairman|chairwoman|headquarters|board of)\b")
+_APPOSITIVE_RE = re.compile(rf", (?:a|an|the) (?:[\w-]+ ){{0,3}}?(?:{_ORG_NOUNS}|union)\b")
+_WEB_SUFFIX_RE = re.compile(r"\.(?:com|org|net|co\.uk)\b")
+_NUMBER_AFTER_RE = re.compile(r" (?:100|250|400|500|1000|2000)\b")
+_INDEX_AFTER_RE = re.compile(r" (?:composite|index|indices|industrial average)\b")
+_PLACE_HOMONYMS = frozenset({"Amazon"})
+_PLACE_NOUN_AFTER_RE = re.compile(r" (?:rainforest|basin|river|region|jungle)\b")
+_COUNTRY_ABBREVIATIONS = frozenset({"U.S.", "US", "USA", "U.S.A.", "UK", "U.K."})
+# Papers named by a common word that stands alone only once the document named them in full.
+_PAPERS_NEEDING_MENTION = frozenset({"Times", "Post", "Journal", "Globe"})
+# Departments named "X Department" in news copy even when written "Department of X".
+_SHORT_NAMED_DEPARTMENTS = frozenset({"State", "Justice"})
+_BRITISH_RE = re.compile(r"\b(?:Labour|Tory|Tories|MPs?|Downing Street|Whitehall|Westminster"
+                         r"|Commons|NHS|Lib Dems?|Chancellor of the Exchequer|Home Secretary"
+                         r"|(?:Mr|Mrs|Ms|Dr) [A-Z])\b|\bpounds \d|\u00a3")
 # Departments usually named "X Department" in news copy.
 _DEPARTMENT_SHORT = word_set("""State Defense Justice Treasury Energy Commerce Labor Agriculture
     Education Transportation Interior""")
@@ -121,6 +159,18 @@ PLACES = frozenset(word.replace("_", " ").lower() for word in """
     Missouri Montana Nebraska Nevada New_Hampshire New_Jersey New_Mexico North_Carolina
     North_Dakota Ohio Oklahoma Oregon Pennsylvania Rhode_Island South_Carolina South_Dakota
     Tennessee Texas Utah Vermont Virginia West_Virginia Wisconsin Wyoming""".split())
+# States and cities: their own bodies keep the place in their name ("Ohio Democratic Party").
+_SUBNATIONAL_PLACES = frozenset(word.replace("_", " ").lower() for word in """
+    Washington Moscow Beijing London Paris Berlin Tokyo Tehran Kabul Baghdad Jerusalem Geneva
+    Brussels Kiev Kyiv Ankara Istanbul Cairo Riyadh New_York New_York_City Los_Angeles Chicago
+    Aleppo Damascus Vienna Rome Madrid Delhi Seoul Edinburgh Dublin Toronto Sydney Boston
+    Philadelphia Detroit Houston Dallas Atlanta Miami Denver Seattle Baltimore Cleveland
+    Camden Newark Manhattan Brooklyn Scotland Wales England Northern_Ireland Alabama Alaska
+    Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho
+    Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan
+    Minnesota Mississippi Missouri Montana Nebraska Nevada New_Hampshire New_Jersey New_Mexico
+    North_Carolina North_Dakota Ohio Oklahoma Oregon Pennsylvania Rhode_Island South_Carolina
+    South_Dakota Tennessee Texas Utah Vermont Virginia West_Virginia Wisconsin Wyoming""".split())
 DEMONYMS = word_set("""
     American Americans Russian Russians Syrian Syrians Iranian Iranians Chinese British French
     German Germans Turkish Turks Israeli Israelis Palestinian Palestinians Iraqi Iraqis Afghan
@@ -199,36 +249,171 @@ def strip_place_suffix(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def organisations_in_tokens(tokens: list[str], acronyms: dict[str, str]) -> list[str]:
+@dataclass
+class NameContext:
+    """What a document has told so far about the names it uses."""
+
+    british: bool = False
+    persons: set[str] = field(default_factory=set)
+    surnames: set[str] = field(default_factory=set)
+    seen: list[str] = field(default_factory=list)
+    cued: dict[str, str] = field(default_factory=dict)
+
+
+_NO_CONTEXT = NameContext()
+
+
+def organisations_in_tokens(tokens: list[str], acronyms: dict[str, str],
+                            context: NameContext | None = None,
+                            at_sentence_start: bool = False) -> list[str]:
     """Canonical organisations named in one run of capitalised words."""
+    context = context or _NO_CONTEXT
+    joined = " ".join(tokens)
+    segments = [part for segment in (_split_possessives(tokens) if "'s " in joined else [tokens])
+                for part in (_split_hyphenated(segment, context.cued) if "-" in joined
+                             else [segment])]
+    if len(segments) > 1:
+        return [name for number, segment in enumerate(segments) for name in
+                organisations_in_tokens(segment, acronyms, context,
+                                        at_sentence_start and number == 0)]
     found: list[str] = []
     floor, index = 0, 0
     while index < len(tokens):
-        named, size = _named_organisation(tokens, index, acronyms)
+        first = _first_of_shared_ending(tokens, index)
+        if first:  # 'the Daily and Sunday Telegraph': two papers
+            found.append(first)
+            index = floor = index + 2
+            continue
+        named, size = (context.cued[tokens[index]], 1) if tokens[index] in context.cued else \
+            _named_organisation(tokens, index, acronyms, context.british)
+        if named and _is_person_here(tokens, index, size, floor, context,
+                                     at_sentence_start and index == 0):
+            named, size = None, 0
+        if named and size == 1 and index + 1 < len(tokens) and tokens[index + 1] in _NOT_ORG_AFTER \
+                and named not in acronyms.values() and tokens[index] not in ACRONYM_ORGS:
+            index += 2  # 'Apple Watch', 'Monmouth County', 'Treasury Secretary'
+            continue
+        if named and tokens[index + size - 1] in ORG_HEADS and (
+                index > floor and _looks_like_given_name(tokens[index - 1])
+                or _has_complement(tokens, index + size)
+                and named != " ".join(tokens[index:index + size])):
+            named, size = None, 0  # a name of its own: 'Kestrel Bay Port Authority'
         if named:
-            index = floor = index + size
-            head = index if index < len(tokens) and tokens[index] in ORG_HEADS else None
-            head = head if head is not None else index + 1 if index + 1 < len(tokens) \
-                and tokens[index + 1] in ORG_HEADS and _is_modifier(tokens[index]) else None
+            named = _with_place_prefix(tokens[floor:index], named, tokens[index:index + size])
+            start, index = index, index + size
+            head = _following_head(tokens, index)
             if head is not None:
-                _, end = _organisation_span(tokens, head, floor)
-                named = f"{named} {' '.join(tokens[index:end])}"
-                index = floor = end
+                _, end = _organisation_span(tokens, head, index)
+                rest = " ".join(tokens[index:end])
+                acronym = size == 1 and tokens[start] in acronyms or tokens[start] in ACRONYM_ORGS
+                named = f"{named} {rest}" if acronym else " ".join(tokens[start:end])
+                index = end
+            named, index = _with_place_complement(tokens, index, named)
+            floor = index
             found.append(named)
+            continue
+        end = _group_name_end(tokens, index)
+        if end:  # 'Citizens for Fair Roads'
+            found.append(" ".join(tokens[index:end]))
+            index = floor = end
             continue
         if tokens[index] in ORG_HEADS:
             start, end = _organisation_span(tokens, index, floor)
             name = _canonical_span(tokens[start:end])
             if name:
                 found.append(name)
-            index = floor = end
+                floor = end
+            index = end if name else index + 1
             continue
         index += 1
     return found
 
 
-def _named_organisation(tokens: list[str], index: int,
-                        acronyms: dict[str, str]) -> tuple[str | None, int]:
+def _split_possessives(tokens: list[str]) -> list[list[str]]:
+    """A run cut after an organisation's possessive: "News Corp's News International"."""
+    segments, start = [], 0
+    for index, token in enumerate(tokens[:-1]):
+        stem = token[:-2]
+        if token.endswith("'s") and (stem in ORG_HEADS or stem in ACRONYM_ORGS
+                                     or stem.lower() in KNOWN_NAMES):
+            segments.append([*tokens[start:index], stem])
+            start = index + 1
+    return [*segments, tokens[start:]] if segments else [tokens]
+
+
+def _split_hyphenated(tokens: list[str], cued: dict[str, str]) -> list[list[str]]:
+    """A run cut inside 'Washington Post-ABC News', where two known names meet at a hyphen."""
+    for index, token in enumerate(tokens):
+        left, _, right = token.partition("-")
+        if not right[:1].isupper() or token.lower() in KNOWN_NAMES:
+            continue
+        if left in cued and (right in ACRONYM_ORGS or right.lower() in KNOWN_NAMES
+                             or right in cued):
+            return [[*tokens[:index], left], *_split_hyphenated([right, *tokens[index + 1:]], cued)]
+        if (right in ACRONYM_ORGS or right.lower() in KNOWN_FIRST_WORDS) and any(
+                " ".join([*tokens[start:index], left]).lower() in KNOWN_NAMES
+                for start in range(index + 1)):
+            return [[*tokens[:index], left], *_split_hyphenated([right, *tokens[index + 1:]], cued)]
+    return [tokens]
+
+
+def _first_of_shared_ending(tokens: list[str], index: int) -> str | None:
+    """The first of two known names sharing their last words: 'Daily and Sunday Telegraph'."""
+    if index + 2 >= len(tokens) or tokens[index + 1] not in ("and", "&"):
+        return None
+    for size in range(1, min(3, len(tokens) - index - 2) + 1):
+        ending = tokens[index + 2 + 1:index + 2 + size]
+        if ending and " ".join([tokens[index], *ending]).lower() in KNOWN_NAMES \
+                and " ".join(tokens[index + 2:index + 2 + size]).lower() in KNOWN_NAMES:
+            return KNOWN_NAMES[" ".join([tokens[index], *ending]).lower()]
+    return None
+
+
+def _with_place_complement(tokens: list[str], index: int, name: str) -> tuple[str, int]:
+    """A known name with the place of its branch: 'ACLU of Ohio'."""
+    if index + 1 >= len(tokens) or tokens[index] != "of":
+        return name, index
+    for size in (3, 2, 1):
+        place = " ".join(tokens[index + 1:index + 1 + size]).lower()
+        if index + 1 + size <= len(tokens) and (place in PLACES or place in _SUBNATIONAL_PLACES):
+            end = index + 1 + size
+            return f"{name} {' '.join(tokens[index:end])}", end
+    return name, index
+
+
+def _group_name_end(tokens: list[str], index: int) -> int | None:
+    """Where a group's name 'Parents for Safer Streets' (people 'for' a cause) ends."""
+    first = tokens[index]
+    if index + 2 >= len(tokens) or tokens[index + 1] not in ("for", "Against", "against") \
+            or not first.endswith("s") or not first.isalpha() or first in FUNCTION_WORDS \
+            or first.lower() in PLACES or first in ORG_HEADS:
+        return None
+    end = index + 2
+    while end < len(tokens) and tokens[end] not in ("and", "&"):
+        end += 1
+    cause = tokens[index + 2:end]
+    if not cause or is_connector(cause[-1]) or is_place(cause):
+        return None
+    return end
+
+
+def _has_complement(tokens: list[str], index: int) -> bool:
+    """Whether a name goes on here with 'of ...' or 'for ...': 'Port Authority of Kestrel'."""
+    return index + 1 < len(tokens) and tokens[index] in ("of", "for") \
+        and tokens[index + 1][:1].isupper()
+
+
+def _following_head(tokens: list[str], index: int) -> int | None:
+    """Where a head word continues a known name: 'BBC News', 'Apple Inc.', 'Harvard Law School'."""
+    if index < len(tokens) and tokens[index] in ORG_HEADS:
+        return index
+    if index + 1 < len(tokens) and tokens[index + 1] in ORG_HEADS and _is_modifier(tokens[index]):
+        return index + 1
+    return None
+
+
+def _named_organisation(tokens: list[str], index: int, acronyms: dict[str, str],
+                        british: bool = False) -> tuple[str | None, int]:
     token = tokens[index]
     if token in acronyms:
         return acronyms[token], 1
@@ -238,15 +423,58 @@ def _named_organisation(tokens: list[str], index: int,
             key = " ".join(tokens[index:index + size])
             if key in acronyms:
                 return acronyms[key], size
+    lower = token.lower()
+    if lower in _NAMED_ORG_FIRST_WORDS:
+        for size in range(min(KNOWN_MAX_WORDS, len(tokens) - index), 0, -1):
+            key = " ".join(tokens[index:index + size]).lower().removesuffix("'")
+            name = KNOWN_NAMES.get(key) or _NAMED_ORGS.get(key)
+            if name and key.replace("&", "and") == name.lower().replace("&", "and"):
+                return " ".join(tokens[index:index + size]).removesuffix("'"), size
+            if name:
+                return name, size
     if token in ACRONYM_ORGS:
         return ACRONYM_ORGS[token], 1
-    if token.lower() not in _NAMED_ORG_FIRST_WORDS:
-        return None, 0
-    for size in range(min(5, len(tokens) - index), 0, -1):
-        key = " ".join(tokens[index:index + size]).lower()
-        if key in _NAMED_ORGS:
-            return _NAMED_ORGS[key], size
+    if "." in token and token.replace(".", "") in ACRONYM_ORGS:
+        return ACRONYM_ORGS[token.replace(".", "")], 1
+    if token in BRITISH_SHORT_FORMS:
+        return (BRITISH_SHORT_FORMS[token] if british else _US_SHORT_FORMS.get(token)), 1
+    service = " ".join(tokens[index:index + 2]) if token == "Air" else token
+    if service in _SERVICES and not strip_function_words(tokens[:index]):
+        return _SERVICES[service][british], len(service.split())
     return None, 0
+
+
+def _is_person_here(tokens: list[str], index: int, size: int, floor: int,
+                    context: NameContext, at_sentence_start: bool) -> bool:
+    """Whether a one-word known name is here a person's surname or a common word."""
+    if size != 1 or tokens[index] in ACRONYM_ORGS:
+        return False
+    token = tokens[index]
+    if token in context.persons or (at_sentence_start and token in _COMMON_WORD_NAMES):
+        return True
+    if index == floor:
+        return False
+    before = tokens[index - 1]
+    return before.lower() in TITLE_WORDS and before.lower() != "former" \
+        or _looks_like_given_name(before)
+
+
+def _looks_like_given_name(token: str) -> bool:
+    """Whether a capitalised word could be a person's given name or initial ('Harold', 'J.')."""
+    return (token[:1].isupper() and token.replace(".", "").isalpha()
+            and token not in FUNCTION_WORDS and token not in DEMONYMS
+            and token not in ORG_HEADS and token.lower() not in PLACES
+            and token.lower() not in TITLE_WORDS and token not in ACRONYM_ORGS
+            and token.lower() not in KNOWN_NAMES and not _is_calendar_word(token))
+
+
+def _with_place_prefix(before: list[str], name: str, surface: list[str]) -> str:
+    """A state's, county's or city's own body keeps its place: 'New Jersey Senate'."""
+    before = strip_function_words(before)
+    if name in _TAKES_PLACE_PREFIX and before and " ".join(surface) == name \
+            and (" ".join(before).lower() in _SUBNATIONAL_PLACES or before[-1] == "County"):
+        return f"{' '.join(before)} {name}"
+    return name
 
 
 def _organisation_span(tokens: list[str], head: int, floor: int) -> tuple[int, int]:
@@ -263,7 +491,7 @@ def _organisation_span(tokens: list[str], head: int, floor: int) -> tuple[int, i
         segment_end += 1
         if tokens[segment_end - 1] in ORG_HEADS:
             end = segment_end
-    in_complement = False
+    in_complement, last_segment = False, tokens[head:end]
     while end < len(tokens) and tokens[end] in {"of", "for", "on", "and", "&"}:
         if tokens[end] in {"and", "&"} and not in_complement:
             break
@@ -276,10 +504,12 @@ def _organisation_span(tokens: list[str], head: int, floor: int) -> tuple[int, i
         stop = nxt
         while stop < len(tokens) and not is_connector(tokens[stop]):
             stop += 1
-        if tokens[end] in {"and", "&"} and any(
-                t in ORG_HEADS or t in ACRONYM_ORGS for t in tokens[nxt:stop]):
+        if tokens[end] in {"and", "&"} and (any(
+                t in ORG_HEADS or t in ACRONYM_ORGS for t in tokens[nxt:stop])
+                # 'Tenants Union of Ohio and Brightwater': a place, then something else
+                or is_place(last_segment) and not is_place(tokens[nxt:stop])):
             break
-        end = stop
+        end, last_segment = stop, tokens[nxt:stop]
     return start, end
 
 
@@ -294,13 +524,15 @@ def _is_modifier(token: str) -> bool:
 
 
 def _canonical_span(tokens: list[str]) -> str | None:
-    tokens = strip_place_prefix(strip_function_words(tokens))
+    tokens = _strip_country_prefix(strip_function_words(tokens))
+    if tokens and tokens[-1].endswith("'"):
+        tokens = [*tokens[:-1], tokens[-1][:-1]]
     if len(tokens) < 2:
         return None
     if tokens[-1] == "Dept.":
         tokens = [*tokens[:-1], "Department"]
     if (len(tokens) in (3, 4) and tokens[0] == "Department" and tokens[1] == "of"
-            and tokens[-1] in _DEPARTMENT_SHORT):
+            and tokens[-1] in _SHORT_NAMED_DEPARTMENTS):
         tokens = [tokens[-1], "Department"]
     name = " ".join(tokens)
     if name.lower() in _NOT_ORGS or is_place(tokens):
@@ -308,17 +540,149 @@ def _canonical_span(tokens: list[str]) -> str | None:
     return name
 
 
+def _strip_country_prefix(tokens: list[str]) -> list[str]:
+    """Tokens without a leading "U.S." or "Britain's", keeping other places ('Ohio State Police').
+
+    A name written "United States ..." keeps it: that is how the organisation calls itself.
+    """
+    rest = strip_place_prefix(tokens)
+    if rest is tokens:
+        return tokens
+    prefix = " ".join(tokens[:len(tokens) - len(rest)])
+    if prefix.endswith("'s"):
+        return tokens if prefix[:-2].lower() in _SUBNATIONAL_PLACES else rest
+    return rest if prefix in _COUNTRY_ABBREVIATIONS else tokens
+
+
 def organisations_in(text: str, acronyms: dict[str, str],
-                     short_forms: dict[str, str] | None = None) -> list[str]:
+                     short_forms: dict[str, str] | None = None,
+                     context: NameContext | None = None) -> list[str]:
     """Canonical organisations a normalised text names, in order of first mention."""
+    context = context or _NO_CONTEXT
+    learning = context is not _NO_CONTEXT
     found: list[str] = []
     for match in RUN_RE.finditer(text):
-        run = match.group()
-        if short_forms and run in short_forms and _may_be_short_form(text, match.start()):
+        run, start = match.group(), match.start()
+        if short_forms and run in short_forms and _may_be_short_form(text, start):
             found.append(short_forms[run])
-        else:
-            found.extend(organisations_in_tokens(run.split(), acronyms))
+            continue
+        tokens = run.split()
+        if learning and len(tokens) > 1:
+            _learn_person(tokens, context)
+        if len(tokens) <= 2:
+            if _is_not_organisation_here(tokens, text[max(0, start - 12):start],
+                                         text[match.end():match.end() + 12]):
+                continue
+            paper = tokens[-1] in NAMES_AFTER_THE and \
+                _paper_after_the(tokens, text[max(0, start - 4):start], context)
+            if paper:
+                found.append(paper)
+                continue
+        known = _cued_before(tokens, context)
+        if known:
+            found.append(context.cued[known])
+            tokens = tokens[len(known.split()):]
+            if not tokens:
+                continue
+        at_start = _opens_sentence(text[max(0, start - 3):start])
+        names = organisations_in_tokens(tokens, acronyms, context, at_start)
+        cued = None if names else _cued_name(tokens, text[max(0, start - 30):start],
+                                             text[match.end():match.end() + 60], context)
+        if cued:
+            names = [cued]
+            if learning:
+                context.cued.setdefault(cued, cued)
+        found.extend(names)
     return list(dict.fromkeys(found))
+
+
+def _opens_sentence(before: str) -> bool:
+    """Whether a word after this text opens a sentence (or a quotation)."""
+    before = before.rstrip()
+    return not before or before[-1] in '.!?:"'
+
+
+def _cued_before(tokens: list[str], context: NameContext) -> str | None:
+    """The name the document's wording showed to be an organisation that opens this run."""
+    if not context.cued:
+        return None
+    for size in range(min(3, len(tokens)), 0, -1):
+        key = " ".join(tokens[:size]).removesuffix("'s").removesuffix("'")
+        if key in context.cued:
+            return key
+    return None
+
+
+def _cued_name(tokens: list[str], before: str, after: str, context: NameContext) -> str | None:
+    """A name with no head word that its context shows to be an organisation.
+
+    'retailer Quillmart', 'Quillmart's chief executive', 'Quillmart, a company that',
+    'Quillmart CEO Ann Lee', 'Quillmart.com'.
+    """
+    for index in range(1, len(tokens)):
+        if tokens[index] == "CEO" or tokens[index:index + 2] == ["Chief", "Executive"]:
+            return _cued_candidate(tokens[:index], context, single_only=False)
+    mid_sentence = not _opens_sentence(before[-3:])
+    if after[:1] in ".," and (_WEB_SUFFIX_RE.match(after) or _APPOSITIVE_RE.match(after)):
+        return _cued_candidate(tokens, context, False, mid_sentence)
+    word_before = before[-2:-1].islower()
+    if word_before and _STRONG_BEFORE_RE.search(before):
+        return _cued_candidate(tokens, context, False, mid_sentence)
+    if word_before and _BEFORE_RE.search(before) or _AFTER_RE.match(after):
+        return _cued_candidate(tokens, context, single_only=True)
+    return None
+
+
+def _cued_candidate(tokens: list[str], context: NameContext, single_only: bool,
+                    mid_sentence: bool = False) -> str | None:
+    # mid-sentence, capitalised small words belong to the name: 'gave to For Our Future'
+    tokens = tokens[1:] if mid_sentence and tokens[0] == "The" else \
+        tokens if mid_sentence else strip_function_words(tokens)
+    if not tokens or len(tokens) > 4 or (single_only and len(tokens) > 1):
+        return None
+    if is_place(tokens) or tokens[0] in DEMONYMS \
+            or (len(tokens) == 1 and tokens[0] in context.surnames) \
+            or any(t.lower() in TITLE_WORDS or _is_calendar_word(t) for t in tokens):
+        return None
+    return " ".join(tokens).removesuffix("'s").removesuffix("'")
+
+
+def _is_not_organisation_here(tokens: list[str], before: str, after: str) -> bool:
+    """Whether a one-word name is here an index ('Fortune 500'), a place ('the Amazon', 'in
+    Princeton') or a word ('the Independent candidate', 'GM crops')."""
+    if len(tokens) == 2 and tokens[0] == "The":
+        before, tokens = "the ", tokens[1:]
+    if len(tokens) != 1:
+        return False
+    token = tokens[0]
+    if _NUMBER_AFTER_RE.match(after) or _INDEX_AFTER_RE.match(after) \
+            or (token == "GM" and _GM_CROPS_RE.match(after)):
+        return True
+    if token in _TOWN_NAMES and _LOCATIVE_BEFORE_RE.search(before):
+        return True
+    if token == "Independent" and not _PAPER_CUE_AFTER_RE.match(after):
+        return True
+    return token in _PLACE_HOMONYMS and (before.endswith(("the ", "The "))
+                                             or _PLACE_NOUN_AFTER_RE.match(after) is not None)
+
+
+def _paper_after_the(tokens: list[str], before: str, context: NameContext) -> str | None:
+    """The paper 'the Post' or 'The Guardian' names: one the document named, or a known one."""
+    if len(tokens) == 2 and tokens[0] == "The":
+        tokens = tokens[1:]
+    elif len(tokens) != 1 or not before.endswith(("the ", "The ")):
+        return None
+    word = tokens[0]
+    if word not in NAMES_AFTER_THE:
+        return None
+    if NAMES_AFTER_THE[word] in context.seen:
+        return NAMES_AFTER_THE[word]
+    for name in reversed(context.seen):
+        if name.endswith(f" {word}") and name != f"The {word}":
+            return name
+    if word == "Times" and context.british:
+        return "The Times"
+    return None if word in _PAPERS_NEEDING_MENTION else NAMES_AFTER_THE[word]
 
 
 def _may_be_short_form(text: str, start: int) -> bool:
@@ -343,7 +707,8 @@ def learn_short_forms(organisation: str, acronyms: dict[str, str],
     if len(tokens) > 1 and first.isalpha() and first[0].isupper() and first not in ORG_HEADS \
             and first not in _COMMON_NAME_WORDS and first not in _DEPARTMENT_SHORT \
             and first not in FUNCTION_WORDS and first not in DEMONYMS \
-            and first.lower() not in PLACES and first.lower() not in TITLE_WORDS:
+            and first.lower() not in PLACES and first.lower() not in TITLE_WORDS \
+            and first.lower() not in _SUBNATIONAL_PLACES and first not in NAMES_AFTER_THE:
         short_forms.setdefault(first, organisation)
 
 
@@ -353,18 +718,36 @@ class DocumentOrganisations:
     def __init__(self) -> None:
         self.acronyms: dict[str, str] = {}
         self.short_forms: dict[str, str] = {}
-        self.seen: list[str] = []
+        self.context = NameContext()
+        self.seen: list[str] = self.context.seen
         self.in_paragraph: list[str] = []
 
     def read(self, text: str) -> list[str]:
         """Organisations the next normalised paragraph names, remembered for later ones."""
+        if not self.context.british and _BRITISH_RE.search(text):
+            self.context.british = True
         learn_acronyms(text, self.acronyms)
-        found = organisations_in(text, self.acronyms, self.short_forms)
+        found = [self._fuller_name(name) for name in
+                 organisations_in(text, self.acronyms, self.short_forms, self.context)]
+        if "the fund" in text:
+            fund = self.called("fund")  # 'the fund' after the IMF
+            found += [fund] if fund else []
+        found = list(dict.fromkeys(found))
         for organisation in found:
             learn_short_forms(organisation, self.acronyms, self.short_forms)
+            learn_initials(organisation, self.acronyms)
         self.seen.extend(found)
         self.in_paragraph = found
         return found
+
+    def _fuller_name(self, name: str) -> str:
+        """The earlier, fuller name a shortened one stands for: 'the Intelligence Committee'."""
+        if " " not in name or name.endswith(" Party"):
+            return name
+        for seen in reversed(self.seen):
+            if seen.endswith(f" {name}") and seen[0].isupper():
+                return seen
+        return name
 
     def only_in_paragraph(self) -> str | None:
         """The organisation the latest paragraph names, if it names exactly one."""
@@ -376,6 +759,27 @@ class DocumentOrganisations:
             if name.rsplit(" ", 1)[-1].lower() == noun:
                 return name
         return None
+
+
+def learn_initials(organisation: str, acronyms: dict[str, str]) -> None:
+    """Remember the initials a document may use for a name it gave in full: 'BA'."""
+    words = [word for word in organisation.split() if not is_connector(word)]
+    if not 2 <= len(words) <= 5 or not all(word[:1].isupper() for word in words):
+        return
+    initials = "".join(word[0] for word in words)
+    if initials not in ACRONYM_ORGS and initials.lower() not in PLACES:
+        acronyms.setdefault(initials, organisation)
+
+
+def _learn_person(tokens: list[str], context: NameContext) -> None:
+    """Remember the surname of what looks like a person's name: 'Harold Macmillan'."""
+    last = tokens[-1].removesuffix("'s")
+    if not _looks_like_given_name(tokens[-2]) or f"{tokens[-2]} {last}".lower() in KNOWN_NAMES:
+        return
+    if last.lower() in KNOWN_NAMES:
+        context.persons.add(last)  # a one-word organisation's name is this person's here
+    if len(tokens) <= 3 and last.isalpha():
+        context.surnames.add(last)
 
 
 def learn_acronyms(text: str, acronyms: dict[str, str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import json
@@ -14,6 +15,7 @@ from itertools import islice
 import numpy as np
 from whoosh import highlight, qparser, sorting
 from whoosh import query as wq
+from whoosh.fields import NUMERIC
 from whoosh.support.levenshtein import distance
 
 from search.errors import QueryError
@@ -35,7 +37,7 @@ from search.index import (
     YEAR,
     split_values,
 )
-from search.matches import MatchIndex, match_index
+from search.matches import CHECK_EVERY, NO_DEADLINE, Deadline, MatchIndex, checked, match_index
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
@@ -45,7 +47,11 @@ MAX_FILTER_VALUES = 100  # values of one facet filter (they OR together)
 MAX_FILTER_CHARS = 300
 MAX_QUERY_NODES = 1024  # words, phrases and operators in one parsed query (4 per word)
 MAX_TOTAL_EXPANSION = 4 * MAX_EXPANSION  # words all multi-term parts of a query expand to
-SEARCH_TIME_LIMIT_S = 5.0  # a search stops with a QueryError after this long (between stages)
+SEARCH_TIME_LIMIT_S = 5.0  # a search stops with a QueryError after this long
+SUGGESTION_TIME_LIMIT_S = 1.0  # of that, what looking for "Did you mean" may take
+MAX_SCANNED = 2_000_000  # index words a query's wildcards, fuzzy words and ranges may look at
+MAX_FUZZY_EDITS = 2  # `word~N`: N at most this
+MAX_SUGGESTED_WORDS = 8  # misspelt words "Did you mean" tries to correct
 SORTS = ("relevance", "newest", "oldest")
 FACET_LIMIT = 100  # values returned per facet (speakers can number thousands)
 SNIPPET_CHARS = 600
@@ -207,7 +213,8 @@ _PARSERS: dict[int, tuple[object, qparser.QueryParser]] = {}
 
 
 def warm_up(searcher) -> None:
-    """Build what the first search would otherwise wait for: facet and sort columns, lengths."""
+    """Build what the first search would otherwise wait for: facet and sort columns, lengths,
+    word lists."""
     matches = match_index(searcher)
     for facet in FACETS:
         matches.column(facet.field)
@@ -215,10 +222,13 @@ def warm_up(searcher) -> None:
         matches.numbers(fieldname)
     for fieldname in DEFAULT_FIELDS:
         matches.lengths(fieldname)
+    for fieldname in (*DEFAULT_FIELDS, TITLE_TEXT):  # what wildcards and fuzzy words expand over
+        matches.vocabulary(fieldname)
 
 
-def parse_query(searcher, text: str) -> wq.Query:
-    """The Whoosh query for user text (everything when blank); QueryError if it cannot run."""
+def parse_query(searcher, text: str, deadline: Deadline = NO_DEADLINE) -> wq.Query:
+    """The Whoosh query for user text (everything when blank), its wildcards, fuzzy words
+    and ranges expanded into the words they match; QueryError if it cannot run."""
     text = text.strip()
     if not text:
         return wq.Every()
@@ -233,8 +243,8 @@ def parse_query(searcher, text: str) -> wq.Query:
         raise QueryError(f"could not understand the query: {exc}") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError("the query has no words to search for")
-    _check_expansion(searcher, parsed)
-    return parsed
+    _check_size(parsed)
+    return Expansion(searcher, deadline).expand(parsed)
 
 
 def _without_phrases(text: str) -> str:
@@ -246,30 +256,139 @@ def _known_fields(schema) -> set[str]:
     return set(schema.names()) | aliases
 
 
-def _check_expansion(searcher, parsed: wq.Query) -> None:
-    """QueryError when the query has too many parts or its wildcards expand to too many words.
-
-    Each multi-term part may expand to MAX_EXPANSION words, and all of them together to
-    MAX_TOTAL_EXPANSION: every word is a posting list to read.
-    """
-    reader = searcher.reader()
-    nodes = list(islice(_walk(parsed), MAX_QUERY_NODES + 1))
-    if len(nodes) > MAX_QUERY_NODES:
+def _check_size(parsed: wq.Query) -> None:
+    """QueryError when the query has too many parts."""
+    nodes = sum(1 for _ in islice(_walk(parsed), MAX_QUERY_NODES + 1))
+    if nodes > MAX_QUERY_NODES:
         raise QueryError(f"the query has too many parts (the limit is {MAX_QUERY_NODES}); "
                          "make it shorter")
-    total = 0
-    for node in nodes:
-        if isinstance(node, wq.MultiTerm) and not isinstance(node, wq.Every):
-            if isinstance(node, wq.Wildcard | wq.Prefix) and len(node.text.strip("*?")) < 1:
-                raise QueryError(f"'{node.text}' would match every word; add some letters")
-            expanded = sum(1 for _ in islice(node._btexts(reader), MAX_EXPANSION + 1))
-            if expanded > MAX_EXPANSION:
+
+
+class Expansion:
+    """Replaces each wildcard, fuzzy word and range of a query by the index words it matches,
+    once, bounded by cost: each part may match MAX_EXPANSION words, all of them together
+    MAX_TOTAL_EXPANSION, and all of them may look at MAX_SCANNED index words before the
+    deadline. Ranges become unscored filters (as Whoosh scores them)."""
+
+    def __init__(self, searcher, deadline: Deadline):
+        self.reader = searcher.reader()
+        self.matches = match_index(searcher)
+        self.deadline = deadline
+        self.words = 0
+        self.scanned = 0
+
+    def expand(self, node: wq.Query) -> wq.Query:
+        """node with its multi-word parts replaced by OR-ed words (NullQuery for none)."""
+        if isinstance(node, wq.Every):
+            return node
+        if isinstance(node, wq.NumericRange):
+            try:
+                compiled = node._compile_query(self.reader)
+            except Exception as exc:  # Whoosh refuses a range it cannot compile
+                raise QueryError(f"could not understand the range: {exc}") from exc
+            return self.expand(compiled)
+        if isinstance(node, wq.MultiTerm):
+            words = self._words(node)
+            if not words:
+                return wq.NullQuery
+            expanded = wq.Or([wq.Term(node.fieldname, word, boost=node.boost)
+                              for word in words])
+            return wq.ConstantScoreQuery(expanded) if isinstance(node, wq.RangeMixin) \
+                else expanded
+        return node.apply(self.expand)
+
+    def _words(self, node: wq.MultiTerm) -> list:
+        label = _label(node)
+        if node.fieldname not in self.reader.schema:
+            return []
+        if isinstance(node, wq.Wildcard | wq.Prefix) and len(node.text.strip("*?")) < 1:
+            raise QueryError(f"'{label}' would match every word; add some letters")
+        words = []
+        for word in self._candidates(node):
+            self.scanned += 1
+            if self.scanned % CHECK_EVERY == 0:
+                self.deadline.check()
+                if self.scanned > MAX_SCANNED:
+                    raise QueryError(f"'{label}' needs too many index words looked at; "
+                                     "make it more specific (give more of the word's start)")
+            if word is None:
+                continue
+            words.append(word)
+            if len(words) > MAX_EXPANSION:
                 raise QueryError(
-                    f"'{node.text}' matches more than {MAX_EXPANSION} words; make it more specific")
-            total += expanded
-            if total > MAX_TOTAL_EXPANSION:
-                raise QueryError(f"the query's wildcards match too many words (more than "
-                                 f"{MAX_TOTAL_EXPANSION}); use fewer or more specific ones")
+                    f"'{label}' matches more than {MAX_EXPANSION} words; make it more specific")
+        self.words += len(words)
+        if self.words > MAX_TOTAL_EXPANSION:
+            raise QueryError(f"the query's wildcards match too many words (more than "
+                             f"{MAX_TOTAL_EXPANSION}); use fewer or more specific ones")
+        return words
+
+    def _candidates(self, node: wq.MultiTerm):
+        """Each index word node looks at: the word when it matches, else None."""
+        fieldname = node.fieldname
+        if isinstance(self.reader.schema[fieldname], NUMERIC):  # from a date range: few words
+            yield from node._btexts(self.reader)
+            return
+        words = self.matches.vocabulary(fieldname)
+        if isinstance(node, wq.FuzzyTerm):
+            yield from fuzzy_candidates(words, node.text, node.maxdist, node.prefixlength)
+        elif isinstance(node, wq.Prefix):
+            yield from with_prefix(words, node.text)
+        elif isinstance(node, wq.Wildcard | wq.Regex):
+            pattern = re.compile(node._get_pattern())
+            prefix = node._find_prefix(node.text)
+            for word in with_prefix(words, prefix):
+                yield word if pattern.match(word) else None
+        elif isinstance(node, wq.TermRange):
+            yield from in_range(words, node)
+        else:  # variations: a handful of words
+            for btext in node._btexts(self.reader):
+                yield btext.decode("utf-8", "replace")
+
+
+def with_prefix(words: list[str], prefix: str):
+    """The words (sorted) that start with prefix."""
+    for position in range(bisect.bisect_left(words, prefix), len(words)):
+        word = words[position]
+        if not word.startswith(prefix):
+            return
+        yield word
+
+
+def in_range(words: list[str], node: wq.TermRange):
+    """The words (sorted) a term range spans."""
+    start = bisect.bisect_left(words, node.start) if node.start else 0
+    for position in range(start, len(words)):
+        word = words[position]
+        if node.end is not None and (word > node.end or (word == node.end and node.endexcl)):
+            return
+        if not (node.startexcl and word == node.start):
+            yield word
+
+
+def fuzzy_candidates(words: list[str], text: str, maxdist, prefix: int):
+    """Each of the words (sorted) sharing text's first `prefix` letters: the word when it is
+    within maxdist edits of text, else None (Whoosh's own terms_within builds an automaton
+    per word, which takes seconds for two edits)."""
+    if not 0 <= maxdist <= MAX_FUZZY_EDITS:
+        raise QueryError(f"'{text}~{maxdist:g}': a fuzzy word may differ by at most "
+                         f"{MAX_FUZZY_EDITS} letters")
+    maxdist = int(maxdist)
+    letters = frozenset(text)
+    for word in with_prefix(words, text[:prefix]):
+        # One edit changes the set of letters by at most two: a cheap test first.
+        near = (abs(len(word) - len(text)) <= maxdist
+                and len(letters.symmetric_difference(word)) <= 2 * maxdist
+                and distance(word, text, maxdist) <= maxdist)
+        yield word if near else None
+
+
+def _label(node: wq.MultiTerm) -> str:
+    """The part of the query as a user would write it."""
+    if isinstance(node, wq.TermRange):
+        name = FIELD_ALIASES.get(node.fieldname, [node.fieldname])[0]
+        return f"{name}:[{node.start or ''} TO {node.end or ''}]"
+    return str(getattr(node, "text", node))
 
 
 def check_time(started: float) -> None:
@@ -277,6 +396,11 @@ def check_time(started: float) -> None:
     if time.perf_counter() - started > SEARCH_TIME_LIMIT_S:
         raise QueryError(f"the query took too long (over {SEARCH_TIME_LIMIT_S:g} s); "
                          "make it more specific or add filters")
+
+
+def search_deadline() -> Deadline:
+    """The deadline of a search starting now."""
+    return Deadline(SEARCH_TIME_LIMIT_S)
 
 
 def _walk(node: wq.Query):
@@ -405,14 +529,14 @@ def date_mask(matches: MatchIndex, searcher, request: SearchRequest) -> np.ndarr
     return mask
 
 
-def ranked_page(matches: MatchIndex, q: wq.Query, matched: np.ndarray, request: SearchRequest
-                ) -> list[tuple[int, float]]:
+def ranked_page(matches: MatchIndex, q: wq.Query, matched: np.ndarray, request: SearchRequest,
+                deadline: Deadline = NO_DEADLINE) -> list[tuple[int, float]]:
     """(docnum, score) of the requested page, best first (ties in index order)."""
     docnums = np.flatnonzero(matched)
     first = (request.page - 1) * request.page_size
     if first >= len(docnums):
         return []
-    scores = matches.scores(q)[docnums]
+    scores = matches.scores(q, deadline)[docnums]
     wanted = min(first + request.page_size, len(docnums))
     if wanted < len(docnums):  # only the best `wanted` need sorting
         top = np.argpartition(-scores, wanted - 1)[:wanted]
@@ -443,14 +567,25 @@ _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_]+):(?!//)")
 SEARCHABLE_FIELDS = ("text", "title", "speaker", "organisation", "document", "year", "month")
 
 
-def suggestion(searcher, q: wq.Query, text: str) -> str | None:
-    """The query with misspelt words corrected, when that finds something; else None.
+def suggestion(searcher, q: wq.Query, text: str, deadline: Deadline = NO_DEADLINE
+               ) -> str | None:
+    """The query with misspelt words corrected, when that finds something; else None (also
+    when finding one would take more than SUGGESTION_TIME_LIMIT_S or the rest of deadline).
 
     Words are corrected against the index's own (stemmed) vocabulary, then shown as a word
-    that really occurs in the text, so no separate spelling index is needed.
+    that really occurs in the text, so no separate spelling index is needed. At most
+    MAX_SUGGESTED_WORDS misspelt words are corrected.
     """
     if not text.strip() or isinstance(q, wq.Every):
         return None
+    limit = Deadline(min(SUGGESTION_TIME_LIMIT_S, deadline.remaining()))
+    try:
+        return _suggestion(searcher, q, text, limit)
+    except QueryError:  # out of time, or the corrected query cannot run: no suggestion
+        return None
+
+
+def _suggestion(searcher, q: wq.Query, text: str, deadline: Deadline) -> str | None:
     reader = searcher.reader()
     unknown = {term for name, term in q.iter_all_terms()
                if name == TEXT_FIELD and (name, term) not in reader}
@@ -461,23 +596,24 @@ def suggestion(searcher, q: wq.Query, text: str) -> str | None:
     # Whoosh reuses one token object, so keep what is needed of each before going on.
     words = [(t.text, t.startchar, t.endchar)
              for t in analyzer(text, chars=True, removestops=False)]
-    for stem, start, end in reversed(words):
-        if stem in unknown and (word := _corrected_word(searcher, stem)):
+    misspelt = [word for word in words if word[0] in unknown][:MAX_SUGGESTED_WORDS]
+    for stem, start, end in reversed(misspelt):
+        if word := _corrected_word(searcher, stem, deadline):
             corrected = corrected[:start] + word + corrected[end:]
     if corrected == text or not _PLAIN_QUERY.fullmatch(corrected):
         return None
-    try:
-        parsed = parse_query(searcher, corrected)
-    except QueryError:
-        return None
-    return corrected if match_index(searcher).mask(parsed).any() else None
+    parsed = parse_query(searcher, corrected, deadline)
+    return corrected if match_index(searcher).mask(parsed, deadline).any() else None
 
 
-def _corrected_word(searcher, stem: str, maxdist: int = 2) -> str | None:
+def _corrected_word(searcher, stem: str, deadline: Deadline, maxdist: int = 2) -> str | None:
     """The surface form of the most frequent indexed word closest to stem (first letter kept)."""
     reader = searcher.reader()
+    words = match_index(searcher).vocabulary(TEXT_FIELD)
+    near = (word for word in checked(fuzzy_candidates(words, stem, maxdist, 1), deadline)
+            if word is not None)
     candidates = [(distance(word, stem, limit=maxdist), -reader.doc_frequency(TEXT_FIELD, word),
-                   word) for word in reader.terms_within(TEXT_FIELD, stem, maxdist, prefix=1)]
+                   word) for word in near]
     if not candidates:
         return None
     best = min(candidates)[2]
@@ -497,13 +633,14 @@ def _surface_form(searcher, stem: str) -> str | None:
 
 
 def search(searcher, request: SearchRequest) -> dict:
-    """Run a request: the page of hits, exact facet counts over all matches, and a suggestion."""
-    started = time.perf_counter()
+    """Run a request: the page of hits, exact facet counts over all matches, and a suggestion;
+    QueryError when it cannot run or takes longer than SEARCH_TIME_LIMIT_S."""
+    deadline = search_deadline()
     request.checked()
-    q = parse_query(searcher, request.q)
+    q = parse_query(searcher, request.q, deadline)
     matches = match_index(searcher)
-    base = matches.mask(q)
-    check_time(started)
+    base = matches.mask(q, deadline)
+    deadline.check()
     if (dates := date_mask(matches, searcher, request)) is not None:
         base &= dates
     filters = {facet.name: mask for facet in FACETS
@@ -512,6 +649,7 @@ def search(searcher, request: SearchRequest) -> dict:
     facets, facet_sizes = {}, {}
     positions: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
     for facet in FACETS:
+        deadline.check()
         # A facet's own filter is left out of its counts, so other values stay selectable.
         others = tuple(name for name in filters if name != facet.name)
         if others not in positions:  # facets counting over the same paragraphs share these
@@ -522,14 +660,15 @@ def search(searcher, request: SearchRequest) -> dict:
                                                                    where)
     total = int(matched.sum())
     if request.sort == "relevance":
-        page = ranked_page(matches, q, matched, request)
+        page = ranked_page(matches, q, matched, request, deadline)
     else:
         page = dated_page(matches, matched, request)
-    check_time(started)
+    deadline.check()
     terms = highlight_terms(searcher, q)
     analyzer = searcher.schema[TEXT_FIELD].analyzer
     hits = []
     for docnum, score in page:
+        deadline.check()
         stored = searcher.stored_fields(docnum)
         hits.append(hit_record(stored, score, snippet(stored.get(TEXT_FIELD, ""), terms,
                                                       analyzer)))
@@ -543,8 +682,8 @@ def search(searcher, request: SearchRequest) -> dict:
         "hits": hits,
         "facets": facets,
         "facet_sizes": facet_sizes,
-        "suggestion": suggestion(searcher, q, request.q) if total < 5 else None,
-        "took_ms": round((time.perf_counter() - started) * 1000, 2),
+        "suggestion": suggestion(searcher, q, request.q, deadline) if total < 5 else None,
+        "took_ms": round((time.perf_counter() - deadline.started) * 1000, 2),
     }
 
 

@@ -8,16 +8,20 @@ paragraph, and transcript turns ("MS. DOE:") resolved to the briefer a header na
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
+from search.attributions import Attribution
+from search.clauses import clause_start, comma_parts
+from search.cues import trie_pattern
 from search.dates import MONTHS, WEEKDAYS
+from search.names import gender_of, pronoun_gender
 from search.organisations import (
     ACRONYM_ORGS,
     DEMONYMS,
     FUNCTION_WORDS,
     ORG_HEADS,
     PARTICLES,
-    PLACES,
     RUN,
     RUN_RE,
     TITLE_WORDS,
@@ -31,8 +35,23 @@ from search.organisations import (
     strip_place_suffix,
     word_set,
 )
+from search.quotes import content
+from search.transcripts import (
+    PAGE_LABELS,
+    REPORTER_LABELS,
+    TRANSCRIPT_END_RE,
+    Turn,
+    continues_turn,
+    header_people,
+    parse_turn,
+    president_mentions,
+    turn_attribution,
+)
 
-_QUOTES_RE = re.compile(r"[\"\u201c\u201d\u201e\u201f\u00ab\u00bb]")
+# Quotation marks; two apostrophes stand for one double mark ('\u2019\u2019' once normalised).
+_QUOTES_RE = re.compile(r"[\"\u201c\u201d\u201e\u201f\u00ab\u00bb]|''")
+# A party and state after a legislator's name, '(R-S.C.)', '(D-Calif.)': read as if absent.
+_PARTY_RE = re.compile(r"\s\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][A-Za-z. ]{0,20}\)")
 
 
 @dataclass(frozen=True)
@@ -52,9 +71,17 @@ SPEECH_VERBS = word_set("""
     conceded concedes admitted admits confirmed confirms recalled recalls predicted predicts
     suggested suggests promised promises pledged pledges vowed vows concluded concludes
     reiterated reiterates countered counters complained complains testified testifies
-    reported explained continued""")
+    reported explained continued accused accuses denied denies criticized criticised
+    criticizes criticises apologised apologized apologises apologizes demanded demands
+    proposed proposes echoed echoes lamented laments alleged alleges disputed disputes
+    objected objects questioned questions underscored underscores reaffirmed reaffirms
+    expressed expresses conveyed conveys highlighted touted touts cited cites
+    recommended recommends advised advises counselled reckoned reckons mused quipped
+    boasted boasts conceded acknowledged affirmed affirms assured assures
+    underscored underscores encouraged encourages mentioned mentions""")
 # Verbs that attribute words only when a quotation follows: 'called the offer "an insult"'.
-QUOTE_VERBS = word_set("called calls described describes dubbed termed branded")
+QUOTE_VERBS = word_set("""called calls described describes dubbed termed branded brands
+    attacked attacks slammed blasted praised praises""")
 
 # Lower-cased; a person's title is the words up to the last of these before the name.
 ROLE_ENDINGS = word_set("""minister secretary president spokesman spokeswoman spokesperson
@@ -71,10 +98,14 @@ GENERIC_SUBJECTS = word_set("""
     Parents Users Customers Investors Traders Everyone Nobody Someone Government Officials
     Administration Regime Spokesman Spokeswoman Spokesperson Official Analyst Reporter
     Question Moderator Operator Participant Staff Question""")
-NON_SPEAKER_LABELS = word_set("""
-    QUESTION Q QUESTIONER REPORTER PARTICIPANT MODERATOR OPERATOR NOTE UPDATE AUDIENCE
-    MEMBER VOICE VOICES PRESS STAFF CORRESPONDENT ANNOUNCER EDITOR EDITORS TRANSCRIPT
-    END UNIDENTIFIED INAUDIBLE CROSSTALK""")
+NON_SPEAKER_LABELS = REPORTER_LABELS | PAGE_LABELS  # labels that never name a speaker
+# Roles and party labels that stand before a name and are no part of it: 'House Speaker Jane
+# Doe', 'Democrat Jane Doe', 'Acme CEO Jane Doe', 'Tory MP Jane Doe'.
+_TITLES = TITLE_WORDS | word_set("""speaker investigator detective coach ceo cfo coo cto
+    mp mep msp boss whip nominee candidate lawmaker legislator treasurer comptroller auditor
+    magistrate trustee chairperson democrat republican democratic gop tory labour conservative
+    liberal independent socialist lord lady dame baroness baron senators representatives
+    governors ministers secretaries mayors congressmen""")
 _ROLE_NOUNS_FOR_ORG = ("official|officials|spokesman|spokeswoman|spokesperson|statement|"
                        "source|sources|representative|release|report|press release|"
                        "announcement|analyst|analysts|researcher|researchers")
@@ -82,7 +113,8 @@ _ROLE_NOUNS_FOR_ORG = ("official|officials|spokesman|spokeswoman|spokesperson|st
 _ADV = (r"(?:also|then|later|previously|recently|again|further|separately|repeatedly|once|"
         r"has|have|had|would|will|earlier|publicly|privately|quickly|simply|flatly|"
         r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|"
-        r"last\s+(?:week|month|year)|this\s+week)")
+        r"last\s+(?:week|month|year)|this\s+week|(?!only\b)[a-z]{3,}ly|in\s+particular|too|"
+        r"however|instead|not|never|always|often|once\s+again)")
 _ADVS = rf"(?:\s+{_ADV})*"
 _PHRASE = r"(?:[^,;:\x01.!?]|\.(?=[\w,]))"
 _ROLE = rf"(?:the|a|an|\d{{1,3}}|[a-z][\w'-]*)\b{_PHRASE}{{0,140}}?"
@@ -91,18 +123,33 @@ _ROLE_START = "(?:the|a|an|(?i:" + "|".join(
     sorted((re.escape(w) for w in TITLE_WORDS if w.isalpha()), key=len, reverse=True)) + r"))" \
     r"(?:-[A-Za-z]+)?\s"
 
-_VERB_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(SPEECH_VERBS | QUOTE_VERBS, key=len, reverse=True)) + r")\b")
+# Speech verbs of more than one word ('made it clear that'), in readouts and briefings.
+_PHRASE_VERBS = (r"made\s+(?:it\s+)?clear", r"makes\s+(?:it\s+)?clear")
+_VERB_RE = re.compile(  # the words as a trie: one alternation of 200 words is slow
+    r"\b(?:" + "|".join([*_PHRASE_VERBS, trie_pattern(SPEECH_VERBS | QUOTE_VERBS)]) + r")\b")
 _SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson"})
 _OWNER_WORDS = frozenset({"its", "their"})
+# Verbs a name may follow outside quotes ('..., said Jane Doe'); after others it is the object.
+_INVERTING_VERBS = frozenset({"said", "says", "added", "adds", "wrote", "writes", "explained"})
+# 'called the plan a hoax': a verdict in words, quoted or not.
+_CALLED_IT_RE = re.compile(r"(?:\s+(?!a\b|an\b)[\w'.-]+){1,5}\s+(?:a|an)\s+[a-z]")
+_CALL_ON_RE = re.compile(r"\s+(?:on|for|upon)\b")
 _QUOTE_AHEAD_RE = re.compile(r"[^.!?\x01]*\x01")
 _COORDINATED_RE = re.compile(
     rf"(?:\A|[.!?]\s+|\x01\s*,?\s*)(?:(?P<pronoun>he|she|He|She)|(?P<run>{RUN})"
-    rf"(?:\s*,\s*(?P<role>{_ROLE}),)?)\s+[a-z][^.;:!?\x01]*\band\Z")
+    rf"(?:\s*,\s*(?P<role>{_ROLE}),)?)\s+[a-z][^.;:!?]*\band\Z")
 _OWNER_ROLE_RE = re.compile(r"\A(?P<noun>[a-z]+)'s\s+(?P<title>.+)\Z")
 _ROLE_AT_NOUN_RE = re.compile(
     r"\A(?P<title>.+?)\s+(?:at|of|for|with|from)\s+the\s+(?P<noun>[a-z]+)\Z")
-_PRONOUN_BEFORE_RE = re.compile(rf"\b(he|she|He|She|it|It){_ADVS}\s*\Z")
+_PRONOUN_BEFORE_RE = re.compile(rf"\b(he|she|He|She|it|It|they|They){_ADVS}\s*\Z")
+# The first of two people who speak together: 'Jane Doe and John Roe said'.
+_PARTNER_BEFORE_RE = re.compile(rf"(?<![\w.'-])(?P<run>{RUN})\s+and\s+\Z")
+# Participles that report speech of the clause's subject: 'Doe spoke, promising to act'.
+_PARTICIPLE_RE = re.compile(r"\b(?:saying|adding|arguing|noting|warning|insisting|claiming|"
+                            r"complaining|questioning|promising|pledging|vowing|urging|"
+                            r"explaining|accusing|calling\s+(?:on|for)|denying|stressing|"
+                            r"suggesting|telling|describing|predicting|citing|"
+                            r"to\s+(?:express|reaffirm|underscore|convey|emphasize|stress))\b")
 _APPOSITIVE_BEFORE_RE = re.compile(
     rf"(?<![\w.'-])(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE}),{_ADVS}\s*\Z")
 _ROLE_THEN_NAME_BEFORE_RE = re.compile(
@@ -117,11 +164,24 @@ _GROUP_AT_ORG_BEFORE_RE = re.compile(
     rf"\b(?:[Oo]fficials|[Aa]nalysts|[Ee]conomists|[Rr]esearchers|[Ee]xperts|[Ss]trategists|"
     rf"[Ss]cientists|[Ll]awyers|[Dd]iplomats)\s+(?:at|from|with|of|for)\s+(?:the\s+)?"
     rf"(?P<run>{RUN}){_ADVS}\s*\Z")
+# Roles that point back to the person holding them: 'the mayor said', 'the Vermont senator'.
+_PERSON_ROLES = word_set("""minister secretary president mayor governor senator congressman
+    congresswoman nominee candidate chancellor commissioner judge coach ambassador premier
+    chairman chairwoman leader lawmaker attorney prosecutor sheriff detective investigator
+    representative chief executive director""")
+_ROLE_ALIASES = {"sen": "senator", "gov": "governor", "rep": "representative",
+                 "senators": "senator",
+                 "congressman": "representative", "congresswoman": "representative",
+                 "executive": "chief", "ceo": "chief"}
+_ROLE_NOUN_BEFORE_RE = re.compile(
+    r"(?<![\w'])(?:the|The)\s+(?P<mods>(?:(?!the\b)[\w.'-]+\s+){0,3}?)"
+    r"(?P<role>" + "|".join(sorted(_PERSON_ROLES, key=len, reverse=True)) + r")"
+    rf"{_ADVS}\s*\Z")
 _ORG_NOUN_BEFORE_RE = re.compile(rf"\b(?:the|The)\s+(?P<noun>[a-z]+){_ADVS}\s*\Z")
 _LOWER_WORDS_BEFORE_RE = re.compile(r"((?:[a-z][\w-]*\s+){1,4})\Z")
 _PRONOUN_AFTER_RE = re.compile(r"\A\s*(he|she)\b")
 _RUN_AFTER_RE = re.compile(
-    rf"\A\s*(?:the\s+)?(?P<lc>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<run>{RUN})"
+    rf"\A\s*(?:the\s+)?(?:[A-Z][\w.&-]*'s\s+)?(?P<lc>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<run>{RUN})"
     rf"(?:\s*,\s*(?P<role>{_ROLE_START}{_PHRASE}{{1,140}}?)(?=\s*(?:[,.;:!?]|\x01|\Z)))?")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
 _ORG_ROLE_AFTER_RE = re.compile(
@@ -135,9 +195,6 @@ _COLON_QUOTE_RE = re.compile(
     rf"(?:\A|[.!?]\s+|\x01\s*)(?:(?P<pronoun>He|She)|(?P<run>{RUN}))"
     rf"(?:\s*,[^,.!?:\x01]{{1,60}},)?[^.!?:\x01]{{0,80}}:\s*\x01")
 _AFTER_QUOTE_RE = re.compile(r"\x01\s*,?\s*\Z")
-_TURN_RE = re.compile(
-    r"\A(?P<label>(?:[A-Z][A-Z'.-]*\.?(?:\s+[A-Z][A-Z'.-]*\.?){0,4})"
-    r"|(?:Mr|Ms|Mrs|Dr)\.\s+[A-Z][\w'-]+|Question|Q)\s*:\s*")
 _HEADER_BY_RE = re.compile(
     rf"\b(?:Briefing|Remarks|Statement|Interview|Conference|Call|Roundtable|Testimony|"
     rf"Availability|Readout|Address|Speech)\b[^.]*?\b(?:by|with|from)\s+(?P<run>{RUN})"
@@ -146,6 +203,23 @@ _HEADER_NAME_ROLE_RE = re.compile(
     rf"\A(?:[A-Z][A-Za-z]*(?:\s+[a-z]+)?:\s*)?(?P<run>{RUN})\s*,\s*"
     rf"(?P<role>(?:[A-Z][\w.'-]*|of|for|the|and|on)"
     rf"(?:\s+(?:[A-Z][\w.'-]*|of|for|the|and|on))*)\s*(?:[,;]|\Z)")
+# A clause's subject: a pronoun first, or a name followed by a lower-case word (its verb).
+_PRONOUN_SUBJECT_RE = re.compile(r"\s*(?P<pronoun>He|She)\s+[a-z]")
+_SUBJECT_RUN_RE = re.compile(rf"(?<![\w.'-])(?P<run>{RUN})(?=\s+[a-z])")
+_SUBJECT_FOLLOW_RE = re.compile(
+    r",?\s+(?!(?:and|or|but|the|of|in|on|at|to|for|with|from|by|who|which|whose|that|as|"
+    r"than|a|an|its|his|her|their)\b)[a-z]{3,}\b")
+_QUESTION_BEFORE_RE = re.compile(r"\b(?:did|does|do|will|would|could|should|can)\s+\Z")
+_PREPOSITION_BEFORE_RE = re.compile(
+    r"\b(?:of|to|with|for|by|from|at|in|on|about|against|and|or|than)\s+(?:the\s+)?\Z")
+_NAME_PART_RE = re.compile(rf"(?P<lc>(?:[\w-]+\s+){{0,4}}?)(?P<run>{RUN})")
+# A part of a clause that describes rather than names: 'a lawyer for the union', 'one of them'.
+_DESCRIPTION_RE = re.compile(r"\A(?:[a-z\d]|(?:A|An|The|One|Another|Her|His|Its|Their)\s)")
+# A clause's introduction: 'After the vote', 'In a statement on Monday', 'Asked about it'.
+_INTRO_RE = re.compile(r"\A(?:After|Before|When|While|As|If|Although|Though|Since|Because|"
+                       r"In|On|At|During|Asked|Speaking|Writing|Following|Earlier|Later)\b")
+# The text before a sentence's first word ends here: its start, a full stop, a quotation.
+_SENTENCE_OPENING_RE = re.compile(r"(?:\A\s*|[.!?]\s+)(?:[\w.'-]+,?\s+){0,3}\Z")
 _ACRONYM_RE = re.compile(r"\A(?:[A-Z]{2,}s?|(?:[A-Z]\.){2,})\Z")
 _ROLE_SPLIT_RE = re.compile(rf"\s+(?:at|of|for|with|from)\s+(?:the\s+)?(?P<org>{RUN})\s*\Z")
 
@@ -166,14 +240,18 @@ def _quote_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
 
 
 def _masked(text: str, spans: list[tuple[int, int]]) -> str:
-    """The text with each quotation replaced by a \\x01 marker, so quoted names are not read."""
+    """The text with each quotation blanked to a \\x01 marker, so quoted names are not read.
+
+    The masked text keeps the text's length, so positions in it are positions in the text.
+    """
     pieces, last = [], 0
     for start, end in spans:
         pieces.append(text[last:start])
-        pieces.append(" \x01 ")
+        size = end - start
+        pieces.append(" " * (size - 2) + "\x01 " if size >= 2 else "\x01")
         last = end
     pieces.append(text[last:])
-    return "".join(pieces)
+    return _PARTY_RE.sub(lambda m: " " * len(m.group()), "".join(pieces))
 
 
 def _is_name_token(token: str) -> bool:
@@ -191,6 +269,7 @@ class _Mention:
     name: list[str]
     title: str | None = None
     organisation: str | None = None
+    gender: str | None = None
 
 
 def _person_mention(tokens: list[str], acronyms: dict[str, str]) -> _Mention | None:
@@ -213,21 +292,22 @@ def _person_mention(tokens: list[str], acronyms: dict[str, str]) -> _Mention | N
         size = 3 if len(name) >= 4 and (re.fullmatch(r"[A-Z]\.", name[-2])
                                          or name[-2] in PARTICLES) else 2
         title_tokens, name = title_tokens + name[:-size], name[-size:]
-    if not name or len(name) > 4 or not all(_is_name_token(t) for t in name):
+    if not name or len(name) > 4 or not all(_is_name_token(t) for t in name) \
+            or name[-1].lower() in ROLE_ENDINGS or name[-1] == "Leader":  # 'Mexican President'
         return None
     if name[0] in PARTICLES or name[-1] in PARTICLES or is_place(name):
         return None
     title = _title_text(title_tokens)
     if title and organisation is None:
         title, organisation = _role_parts(title, acronyms)
-    return _Mention(name, title, organisation)
+    return _Mention(name, title, organisation, gender_of(title_tokens, name))
 
 
 def is_title_word(word: str) -> bool:
     """Whether a word is part of a person's title, hyphenated ones too ('Director-General')."""
     word = word.lower()
-    return word in TITLE_WORDS or ("-" in word and all(
-        part in TITLE_WORDS for part in word.split("-")))
+    return word in _TITLES or ("-" in word and all(
+        part in _TITLES for part in word.split("-")))
 
 
 def _without_origin(name: list[str]) -> list[str]:
@@ -274,6 +354,8 @@ class _Speaker:
     position: int
     name: str
     is_person: bool
+    cue: str = ""  # the cue as written: 'said', 'according to', ':'; '' for a quote alone
+    cue_span: tuple[int, int] | None = None  # where the cue is in the text it was read from
 
 
 class SpeakerReader:
@@ -289,9 +371,24 @@ class SpeakerReader:
         self.organisations = DocumentOrganisations()
         self.acronyms = self.organisations.acronyms
         self.last_person: tuple[str, int] | None = None
+        self.genders: dict[str, str] = {}
+        self.run_mentions: dict[str, list[_Mention]] = {}  # people each run names, once read
+        self.group: tuple[tuple[str, str], int] | None = None  # two people who spoke together
+        self.partners: list[_Speaker] = []  # speakers found beside the one a cue returns
+        self.spoken: list[tuple[str, str, str, tuple[int, int]]] = []  # the latest paragraph's
+        # People in focus for a 'she said', latest last: (name, paragraph, position).
+        # (name, paragraph, position, kind): kind "s" a speaker, "o" a sentence's opening
+        # subject, "m" another subject.
+        self.recent: list[tuple[str, int, int, str]] = []
         self.last_org: tuple[str, int] | None = None
         self.previous_quote_speaker: str | None = None
         self.turn_speaker: str | None = None
+        self.turn_cue: str | None = None
+        self.turn_paragraph = -1  # index of the latest paragraph spoken in a named turn
+        self.turn_quoted = False
+        self.turn_start = 0  # where the latest paragraph's words start, after a turn's label
+        self.after_colon = False  # the latest paragraph ends in a colon: 'Transcript follows:'
+        self.presidents: Counter[str] = Counter()
         self.in_transcript = False
         self.index = -1
 
@@ -308,6 +405,8 @@ class SpeakerReader:
             self.titles[name] = mention.title
         if mention.organisation and not self.affiliations[name]:
             self.affiliations[name] = mention.organisation
+        if mention.gender and name not in self.genders:
+            self.genders[name] = mention.gender
         return name
 
     def resolve(self, tokens: list[str]) -> str | None:
@@ -316,8 +415,9 @@ class SpeakerReader:
         key = " ".join(tokens)
         if key in self.titles:
             return key
-        for known in reversed(self.order):
-            parts = known.lower().split()
+        in_focus = [entry[0] for entry in reversed(self.recent[-12:])]
+        for known in dict.fromkeys(in_focus + self.order[::-1]):
+            parts = _without_suffix(known.lower().split())
             if len(wanted) == 1 and wanted[0] == parts[-1]:
                 return known
             if len(wanted) > 1 and wanted[0] == parts[0] and wanted[-1] == parts[-1]:
@@ -327,6 +427,14 @@ class SpeakerReader:
                 if len(known.split()) > 1 and wanted[0] == known.lower().split()[0]:
                     return known
         return None
+
+    def fullest(self, name: str) -> str:
+        """The one full name the document gives for a bare surname, else the name as it is."""
+        if " " in name:
+            return name
+        fuller = [known for known in self.order if " " in known
+                  and _without_suffix(known.lower().split())[-1] == name.lower()]
+        return fuller[0] if len(fuller) == 1 else name
 
     def role_parts(self, role: str) -> tuple[str | None, str | None]:
         """Title and organisation from a role, 'the union's vice chairman' resolved in context."""
@@ -343,9 +451,29 @@ class SpeakerReader:
                 return match["title"], found
         return title, organisation
 
+    def role_holder(self, role: str, modifiers: list[str]) -> str | None:
+        """The person 'the (Vermont) senator' means: the one in focus who holds the role."""
+        wanted = _ROLE_ALIASES.get(role, role)
+        holders = [name for name in dict.fromkeys(
+            [e[0] for e in reversed(self.recent) if self.index - e[1] <= self.PRONOUN_REACH]
+            + self.order[::-1])
+            if wanted in _title_roles(self.titles.get(name))]
+        lowered = {m.lower() for m in modifiers}
+        for name in holders:
+            if lowered <= set((self.titles[name] or "").lower().split()):
+                return name
+        if holders:
+            return holders[0]
+        latest = self.recent[-1] if self.recent else None
+        if latest and self.index - latest[1] <= 1 and not self.titles.get(latest[0]):
+            return latest[0]
+        return None
+
     def resolve_title(self, title: str) -> str | None:
         """The person most recently given this title, for 'the Foreign Minister said'."""
         wanted = title.lower()
+        if wanted == "president" and self.in_transcript and self.principal():
+            return self.principal()
         for known in reversed(self.order):
             known_title = (self.titles[known] or "").lower()
             if known_title and (known_title == wanted or known_title.endswith(" " + wanted)):
@@ -360,13 +488,23 @@ class SpeakerReader:
     # -- header and transcript turns ---------------------------------------------------------
 
     def read_header(self, text: str) -> None:
-        """Register a briefer a header names: 'Briefing by Jane Doe', 'Jane Doe, Spokesperson'."""
-        match = _HEADER_BY_RE.search(text)
-        if match is None and len(text.split()) <= 16:
-            match = _HEADER_NAME_ROLE_RE.match(text)
-            if match and not any(is_title_word(w) for w in match["role"].split()):
-                match = None
-        if match is None:
+        """Register briefers a header names: 'Briefing by Jane Doe and Al Roe', 'Doe, Chief'."""
+        people = header_people(text)
+        for person in people:
+            if not all(_is_name_token(t) for t in person.name):
+                continue  # 'Background Call by Senior Administration Officials'
+            mention = _Mention(person.name)
+            if person.title:
+                mention.title, mention.organisation = self.role_parts(person.title)
+                mention.title = self.title_without_organisation(mention.title,
+                                                                mention.organisation)
+            name = self.remember(mention)
+            if (person.title or "").lower() == "president":
+                self.presidents[name] += 3  # the president a header names is 'the President'
+        if people or _HEADER_BY_RE.search(text) or len(text.split()) > 16:
+            return
+        match = _HEADER_NAME_ROLE_RE.match(text)
+        if match is None or not any(is_title_word(w) for w in match["role"].split()):
             return
         mention = _person_mention(match["run"].split(), self.acronyms)
         if mention and (len(mention.name) > 1 or mention.title):
@@ -377,19 +515,60 @@ class SpeakerReader:
                 mention.organisation = later[0] if later else None
             self.remember(mention)
 
-    def turn_speaker_for(self, label: str) -> str | None:
-        """The speaker a transcript label names ('MS. DOE' -> 'Jane Doe'); None for questions."""
-        words = [w.strip(".") for w in label.split()]
-        if not words or words[0].upper() in NON_SPEAKER_LABELS or label.lower() in PLACES:
+    def title_without_organisation(self, title: str | None,
+                                   organisation: str | None) -> str | None:
+        """'White House Press Secretary' -> 'Press Secretary' when the organisation is known."""
+        tokens = (title or "").split()
+        for size in range(1, len(tokens)):
+            if organisation and organisations_in_tokens(tokens[:size], self.acronyms) == [
+                    organisation]:
+                return " ".join(tokens[size:])
+        return title
+
+    def accepts_turn(self, turn: Turn) -> bool:
+        """Whether a label opens a turn: a bare 'DOE:' (or 'ISLAMABAD:') must be expected.
+
+        Reporters, roles and honorifics always do; other labels once the document is a
+        transcript, after a colon or a quotation mark, or when they name a known person.
+        """
+        if turn.reporter or turn.role or turn.honorific:
+            return True
+        if self.in_transcript or turn.quoted or self.after_colon:
+            return True
+        return self.resolve_with_title(turn.name, turn.title) is not None
+
+    def turn_speaker_for(self, turn: Turn) -> str | None:
+        """The speaker a turn's label names ('MS. DOE' -> 'Jane Doe'); None for reporters."""
+        if turn.reporter:
             return None
-        name_words = [w for w in words if w.lower() not in TITLE_WORDS
-                      and w.lower() + "." not in TITLE_WORDS]
-        if not name_words:
-            return None
-        tokens = [w if not w.isupper() else w.capitalize() for w in name_words]
-        title_words = [w.capitalize() for w in words[:len(words) - len(name_words)]]
-        mention = _Mention(tokens, _title_text(title_words))
-        return self.remember(mention)
+        if turn.role:
+            return self.resolve_title(turn.role) or self.resolve_title_start(turn.role)
+        if not turn.title and len(turn.name) == 1 and turn.name[0].upper() in self.acronyms:
+            return None  # an organisation's acronym the document defines, 'ACME:'
+        known = self.resolve_with_title(turn.name, turn.title)
+        return self.remember(_Mention(known.split() if known else turn.name,
+                                      _title_text(turn.title)))
+
+    def resolve_with_title(self, name: list[str], title: list[str]) -> str | None:
+        """The known person a label names, preferring one whose title the label repeats."""
+        wanted = " ".join(title).lower()
+        if wanted:
+            for known in reversed(self.order):
+                if (self.titles[known] or "").lower().endswith(wanted) \
+                        and known.lower().split()[-1] == name[-1].lower():
+                    return known
+        spoken = " " + " ".join(name).lower()
+        for known in reversed(self.order):
+            if len(name) > 1 and (" " + known.lower()).endswith(spoken):
+                return known  # 'MR. DE WITT' -> 'Anna de Witt'
+        return self.resolve(name)
+
+    def resolve_title_start(self, role: str) -> str | None:
+        """The person most recently given a title starting with a role: 'secretary of state'."""
+        for known in reversed(self.order):
+            if (self.titles[known] or "").lower().startswith(role):
+                return known
+        return None
 
     # -- paragraphs --------------------------------------------------------------------------
 
@@ -397,24 +576,46 @@ class SpeakerReader:
         """Speakers of the next normalised paragraph, resolved against the ones before."""
         self.index += 1
         spans, left_open = _quote_spans(text)
-        masked = _masked(text, spans) if spans else text
+        masked = _masked(text, spans)
         speakers = self.paragraph_speakers(text, masked, bool(spans), left_open)
         self.speakers.update(speaker.name for speaker in speakers if speaker.is_person)
+        self.spoken = self.spans_of(text, spans, masked, speakers)
         return list(dict.fromkeys(speaker.name for speaker in speakers))
+
+    def spans_of(self, text: str, spans: list[tuple[int, int]], masked: str,
+                 speakers: list[_Speaker]) -> list[tuple[str, str, str, tuple[int, int]]]:
+        """(speaker, cue, kind, span) for each speaker's words, spans in the normalised text."""
+        offset = self.turn_start  # a turn's speakers are read in its body (reporters' too)
+        if offset:
+            text = text[offset:]
+            spans = _quote_spans(text)[0]
+            masked = _masked(text, spans)
+        found = []
+        for speaker in speakers:
+            if speaker.cue_span is None and self.turn_paragraph == self.index \
+                    and speaker.name == self.turn_speaker:
+                continue  # the turn's own words: see turn_attributions
+            words = content(text, masked, spans, speaker.position, speaker.cue_span)
+            if words and not any(f[0] == speaker.name and f[3] == words[1] for f in found):
+                start, end = words[1]
+                found.append((speaker.name, speaker.cue, words[0], (start + offset, end + offset)))
+        return found
 
     def paragraph_speakers(self, text: str, masked: str, quoted: bool,
                            left_open: bool) -> list[_Speaker]:
         """Speakers of a paragraph: its transcript turn, attributions, or carried-over ones."""
-        turn = _TURN_RE.match(text)
-        if turn and (turn["label"] is None or turn["label"].isupper() or ". " in turn["label"]
-                     or turn["label"] in ("Question", "Q")):
-            return self.turn_speakers(turn, masked)
-        if not self.in_transcript and len(text.split()) <= 16:
+        turn = parse_turn(text)
+        accepted = turn is not None and self.accepts_turn(turn)
+        self.turn_start = turn.start if accepted else 0
+        self.after_colon = text.endswith(":")
+        if accepted:
+            return self.turn_speakers(turn, text)
+        if not self.in_transcript and len(text.split()) <= 40:
             self.read_header(text)
         self.register_mentions(masked)
         found = self.found_speakers(masked)
-        if self.in_transcript and not found and not text.startswith("("):
-            found = [_Speaker(0, self.turn_speaker, True)] if self.turn_speaker else []
+        if self.in_transcript:
+            found = self.continued_turn_speakers(text, found)
         if not found and quoted and _QUOTES_RE.match(text) and self.previous_quote_speaker:
             found = [_Speaker(0, self.previous_quote_speaker, True)]
         self.previous_quote_speaker = found[-1].name if found and quoted and found[-1].is_person \
@@ -423,52 +624,162 @@ class SpeakerReader:
             self.previous_quote_speaker = found[-1].name
         return found
 
-    def turn_speakers(self, turn: re.Match, masked: str) -> list[_Speaker]:
-        """The speaker of a transcript turn, then anyone the turn itself quotes."""
+    def turn_speakers(self, turn: Turn, text: str) -> list[_Speaker]:
+        """The speaker of a transcript turn, then anyone the turn itself quotes or reports."""
         self.in_transcript = True
-        label = turn["label"] or turn.group().rstrip(": ")
-        self.turn_speaker = self.turn_speaker_for(label)
+        self.turn_speaker = self.turn_speaker_for(turn)
+        self.turn_cue = turn.cue if self.turn_speaker else None
+        self.turn_quoted = turn.quoted
+        self.turn_paragraph = self.index if self.turn_speaker else -1
         self.previous_quote_speaker = None
+        body = text[turn.start:]
+        self.note_presidents(body)
+        spans, _ = _quote_spans(body)
+        masked = _masked(body, spans)
+        self.register_mentions(masked)
         found = [_Speaker(0, self.turn_speaker, True)] if self.turn_speaker else []
-        self.register_mentions(masked[turn.end():])
-        return found + [s for s in self.found_speakers(masked[turn.end():], pronouns=False)
+        return found + [s for s in self.found_speakers(masked, pronouns=False)
                         if s.name != self.turn_speaker]
 
+    def continued_turn_speakers(self, text: str, found: list[_Speaker]) -> list[_Speaker]:
+        """An unlabelled paragraph of a transcript: the turn's speaker, then those it reports."""
+        self.note_presidents(text)
+        if TRANSCRIPT_END_RE.match(text):
+            self.turn_speaker = None
+        if self.turn_speaker is None or not continues_turn(text, self.turn_quoted):
+            return found
+        self.turn_paragraph = self.index
+        return [_Speaker(0, self.turn_speaker, True)] + [
+            s for s in found if s.name != self.turn_speaker]
+
+    def note_presidents(self, text: str) -> None:
+        """Count the presidents a transcript names, to know whom 'the President' means."""
+        for surname in president_mentions(text):
+            known = self.resolve_with_title([surname], ["President"])
+            self.presidents[known or self.remember(_Mention([surname], "President"))] += 1
+
+    def principal(self) -> str | None:
+        """The president a transcript names most: the one its 'the President' refers to."""
+        return self.presidents.most_common(1)[0][0] if self.presidents else None
+
+    def turn_attributions(self, original: str) -> list[Attribution]:
+        """The latest paragraph's transcript attribution, spans in its original text."""
+        if self.turn_paragraph != self.index or not self.turn_speaker:
+            return []
+        found = turn_attribution(original, self.turn_speaker, self.turn_cue)
+        return [found] if found else []
+
     def register_mentions(self, masked: str) -> None:
-        """Remember people named in full ('Foreign Minister Jane Doe') for a later 'Doe said'."""
+        """Remember people named in full ('Foreign Minister Jane Doe') for a later 'Doe said'.
+
+        A person who opens a sentence is in focus for a later 'she said'.
+        """
         for match in RUN_RE.finditer(masked):
-            tokens = match.group().split()
-            if len(tokens) < 2 or organisations_in_tokens(tokens, self.acronyms):
-                continue
-            mention = _person_mention(tokens, self.acronyms)
-            if mention and len(mention.name) > 1:
-                self.remember(mention)
+            run = match.group()
+            if run not in self.run_mentions:
+                self.run_mentions[run] = self.run_people(run)
+            for mention in self.run_mentions[run]:
+                self.register_mention(masked, mention, match)
+
+    def run_people(self, run: str) -> list[_Mention]:
+        """The people a run names: 'Jane Doe and John Roe', 'Acme Court Justice Jane Doe'."""
+        if organisations_in_tokens(run.split(), self.acronyms):
+            mention = _person_mention(run.split(), self.acronyms)
+            return [mention] if mention and mention.title and len(mention.name) > 1 else []
+        return [mention for part in run.split(" and ")
+                if (mention := _person_mention(part.split(), self.acronyms))]
+
+    def register_mention(self, masked: str, mention: _Mention, match: re.Match) -> None:
+        """Remember one person a run names, and put them in focus if they open a sentence."""
+        if len(mention.name) > 1:
+            name = self.remember(mention)
+        else:
+            name = self.resolve(mention.name)
+            if name and mention.gender and name not in self.genders:
+                self.genders[name] = mention.gender
+        opening = masked[max(0, match.start() - 40):match.start()]
+        opens = match.start() == 0 or _SENTENCE_OPENING_RE.search(opening)
+        subject = opens or _SUBJECT_FOLLOW_RE.match(masked, match.end())
+        if name and subject and not _PREPOSITION_BEFORE_RE.search(opening):
+            self.recent.append((name, self.index, match.start(), "o" if opens else "m"))
 
     def found_speakers(self, masked: str, pronouns: bool = True) -> list[_Speaker]:
         """Speakers of one paragraph's unquoted text, in order of appearance."""
         found: list[_Speaker] = []
+        self.partners = []
         for verb in _VERB_RE.finditer(masked):
             speaker = self.verb_speaker(masked, verb, found, pronouns)
             if speaker:
-                found.append(speaker)
+                found.append(_cued(speaker, verb))
+                self.add_partner(masked, speaker)
+        if "ing" in masked or " to " in masked:
+            for match in _PARTICIPLE_RE.finditer(masked):
+                speaker = self.participle_speaker(masked, match, found)
+                if speaker:
+                    found.append(_cued(speaker, match))
+        for partner, cue in self.partners_with_cues(found):
+            found.append(_cued_like(partner, cue))
         if "ccording to" in masked:
             for match in _ACCORDING_RE.finditer(masked):
                 speaker = self.speaker_after(masked[match.end():match.end() + 200], match.end(),
                                              strong=False, org_roles=True)
                 if speaker:
-                    found.append(speaker)
+                    found.append(_cued(speaker, match))
         if "\x01" in masked:
             for match in _QUOTE_NAME_RE.finditer(masked):
                 speaker = self.person_speaker(match["run"], match["role"], match.start("run"),
                                               strong=True)
                 if speaker:
+                    speaker.cue_span = (match.start("run"), match.start("run"))
                     found.append(speaker)
         if ":" in masked and "\x01" in masked:
-            found.extend(self.colon_speakers(masked))
+            for speaker in self.colon_speakers(masked):
+                colon = masked.find(":", speaker.position)
+                speaker.cue, speaker.cue_span = ":", (colon, colon + 1)
+                found.append(speaker)
         found.sort(key=lambda s: s.position)
         for speaker in found:
             self.note_speaker(speaker)
         return found
+
+    def add_partner(self, masked: str, speaker: _Speaker) -> None:
+        """For 'Jane Doe and John Roe said', the first person too; both make a group."""
+        if not speaker.is_person or speaker.position <= 0:
+            return
+        match = _PARTNER_BEFORE_RE.search(masked, max(0, speaker.position - 60), speaker.position)
+        if match is None:
+            return
+        partner = self.named_speaker(match["run"], None, match.start("run"), strong=False)
+        if partner and partner.is_person and partner.name != speaker.name:
+            self.partners.append(partner)
+            self.group = ((partner.name, speaker.name), self.index)
+
+    def partners_with_cues(self, found: list[_Speaker]) -> list[tuple[_Speaker, _Speaker]]:
+        """Each partner with the speaker whose cue it shares."""
+        pairs = []
+        for partner in self.partners:
+            later = [s for s in found if s.position >= partner.position and s.cue_span]
+            if later:
+                pairs.append((partner, later[0]))
+        return pairs
+
+    def participle_speaker(self, masked: str, match: re.Match,
+                           found: list[_Speaker]) -> _Speaker | None:
+        """The subject of 'Doe spoke to the crowd, promising to act': the clause's speaker."""
+        start = clause_start(masked, match.start())
+        earlier = [s for s in found if start <= s.position < match.start()]
+        if earlier:
+            return None  # 'Doe said ..., adding': already attributed to Doe
+        pronoun = _PRONOUN_SUBJECT_RE.match(masked, start, match.start())
+        if pronoun:
+            return self.pronoun_speaker(pronoun["pronoun"], found, pronoun.start("pronoun"))
+        for run in _SUBJECT_RUN_RE.finditer(masked, start, match.start()):
+            if _PREPOSITION_BEFORE_RE.search(masked, max(0, run.start() - 12), run.start()):
+                continue
+            speaker = self.named_speaker(run["run"], None, run.start("run"), strong=False)
+            if speaker:
+                return speaker if speaker.is_person else None
+        return None
 
     def colon_speakers(self, masked: str) -> list[_Speaker]:
         """Subjects of sentences that end in a colon and a quote: 'Doe was blunt: "..."'."""
@@ -486,6 +797,7 @@ class SpeakerReader:
         """Remember the latest person and organisation quoted, for pronouns."""
         if speaker.is_person:
             self.last_person = (speaker.name, self.index)
+            self.recent.append((speaker.name, self.index, speaker.position, "s"))
         else:
             self.last_org = (speaker.name, self.index)
 
@@ -496,9 +808,17 @@ class SpeakerReader:
         before = masked[window:verb.start()].rstrip()
         after = masked[verb.end():verb.end() + 200]
         position = verb.start()
-        if verb.group() in QUOTE_VERBS and not _QUOTE_AHEAD_RE.match(after):
+        if verb.group() in QUOTE_VERBS and not _QUOTE_AHEAD_RE.match(after) \
+                and not _CALL_ON_RE.match(after) and not _CALLED_IT_RE.match(after):
             return None
-        if not before or before.endswith((",", "\x01", ":")):
+        if before.endswith((",", " -")):
+            speaker = self.appositive_speaker(before, window) \
+                or self.clause_subject_speaker(masked, len(before) + window)
+            if speaker:
+                return speaker
+        inverted = not before or before.endswith(("\x01", ":")) \
+            or _AFTER_QUOTE_RE.search(before) or verb.group() in _INVERTING_VERBS
+        if inverted and (not before or before.endswith((",", "\x01", ":"))):
             speaker = self.speaker_after(after, verb.end(), strong=True)
             if speaker:
                 return speaker
@@ -511,6 +831,10 @@ class SpeakerReader:
         org_role = _ORG_ROLE_BEFORE_RE.search(before) or _GROUP_AT_ORG_BEFORE_RE.search(before)
         if org_role:
             return self.organisation_speaker(org_role["run"] or org_role["run2"], position)
+        role_noun = _ROLE_NOUN_BEFORE_RE.search(before)
+        if role_noun:
+            holder = self.role_holder(role_noun["role"], role_noun["mods"].split())
+            return _Speaker(position, holder, True) if holder else None
         org_noun = _ORG_NOUN_BEFORE_RE.search(before)
         if org_noun:
             found_org = self.organisations.called(org_noun["noun"])
@@ -518,6 +842,9 @@ class SpeakerReader:
         run = _RUN_BEFORE_RE.search(before)
         if run:
             run_start = run.start("run")
+            if _PREPOSITION_BEFORE_RE.search(before, max(0, run_start - 12), run_start) \
+                    or _QUESTION_BEFORE_RE.search(before, max(0, run_start - 8), run_start):
+                return None  # 'supporters in Congress say', 'what did Doe say'
             strong = bool(_AFTER_QUOTE_RE.search(before[:run_start]))
             lower = _LOWER_WORDS_BEFORE_RE.search(before[:run_start])
             role = _lower_role(lower.group(1)) if lower else None
@@ -542,6 +869,25 @@ class SpeakerReader:
             return None
         return self.person_speaker(role_first["run"], role, window + role_first.start("run"),
                                    strong=True)
+
+    def clause_subject_speaker(self, masked: str, end: int) -> _Speaker | None:
+        """The subject of 'Jane Doe, the agency's chief, who has run it since 2010, said'."""
+        parts = comma_parts(masked, clause_start(masked, end), end)
+        if len(parts) < 2:
+            return None
+        for index, (start, stop) in enumerate(parts):
+            segment = masked[start:stop]
+            name = _NAME_PART_RE.fullmatch(segment)
+            role = _prefix_role(name["lc"]) if name and name["lc"] else None
+            if name and (role or not name["lc"]):
+                beside = parts[index + 1] if index + 1 < len(parts) else parts[index - 1]
+                role = role or masked[beside[0]:beside[1]]
+                strong = len(name["run"].split()) > 1 or bool(name["lc"])
+                return self.named_speaker(name["run"], role, start + name.start("run"), strong)
+            described = _DESCRIPTION_RE.match(segment) or segment.split()[-1][:1].islower()
+            if not (described or index == 0 and _INTRO_RE.match(segment)):
+                return None
+        return None
 
     def coordinated_speaker(self, before: str, window: int, found: list[_Speaker],
                             pronouns: bool) -> _Speaker | None:
@@ -586,7 +932,19 @@ class SpeakerReader:
         orgs = organisations_in_tokens(tokens, self.acronyms)
         if orgs and is_whole_organisation(tokens, orgs[0]):
             return _Speaker(position, orgs[0], False)
+        if " and " in run:
+            return self.pair_speaker(run, position)
         return self.person_speaker(run, role, position, strong)
+
+    def pair_speaker(self, run: str, position: int) -> _Speaker | None:
+        """'Mr. Doe and Ms. Roe said': the second person, the first noted as a partner."""
+        first, _, second = run.rpartition(" and ")
+        left = self.person_speaker(first, None, position, strong=False)
+        right = self.person_speaker(second, None, position + len(first) + 5, strong=False)
+        if left and right and left.name != right.name:
+            self.partners.append(left)
+            self.group = ((left.name, right.name), self.index)
+        return right
 
     def person_speaker(self, run: str, role: str | None, position: int,
                        strong: bool) -> _Speaker | None:
@@ -617,17 +975,66 @@ class SpeakerReader:
         orgs = organisations_in_tokens(strip_function_words(run.split()), self.acronyms)
         return _Speaker(position, orgs[-1], False) if orgs else None
 
+    def group_speaker(self, position: int) -> _Speaker | None:
+        """'They said' after two people spoke together: both (the second one returned)."""
+        if self.group and self.index - self.group[1] <= self.PRONOUN_REACH:
+            first, second = self.group[0]
+            self.partners.append(_Speaker(position, first, True))
+            return _Speaker(position, second, True)
+        return None
+
     def pronoun_speaker(self, pronoun: str, found: list[_Speaker],
                         position: int) -> _Speaker | None:
         """The speaker a 'he'/'she'/'it' refers to: the latest person (or organisation) quoted."""
+        if pronoun.lower() == "they":
+            return self.group_speaker(position)
         wants_person = pronoun.lower() != "it"
-        for speaker in reversed(found):
-            if speaker.is_person == wants_person:
-                return _Speaker(position, speaker.name, wants_person)
-        latest = self.last_person if wants_person else self.last_org
-        if latest and self.index - latest[1] <= self.PRONOUN_REACH:
-            return _Speaker(position, latest[0], wants_person)
+        if not wants_person:
+            for speaker in reversed(found):
+                if not speaker.is_person:
+                    return _Speaker(position, speaker.name, False)
+            latest = self.last_org
+            if latest and self.index - latest[1] <= self.PRONOUN_REACH:
+                return _Speaker(position, latest[0], False)
+            return None
+        gender = pronoun_gender(pronoun)
+        earlier = [e for e in self.recent[-30:] if self.index - self.PRONOUN_REACH <= e[1]
+                   < self.index]
+        tiers = ([s.name for s in found if s.is_person and s.position < position],
+                 [e[0] for e in self.recent[-30:] if e[1] == self.index and e[2] < position],
+                 [e[0] for e in earlier if e[3] != "m"], [e[0] for e in earlier])
+        for names in tiers:
+            for name in reversed(names):
+                if self.genders.get(name, gender) == gender:
+                    self.genders.setdefault(name, gender)
+                    return _Speaker(position, name, True)
         return None
+
+
+def _cued_like(partner: _Speaker, speaker: _Speaker) -> _Speaker:
+    """The partner with the cue of the speaker it speaks beside."""
+    partner.cue, partner.cue_span = speaker.cue, speaker.cue_span
+    return partner
+
+
+def _cued(speaker: _Speaker, cue: re.Match) -> _Speaker:
+    """The speaker with the cue that introduced their words."""
+    speaker.cue = cue.group().strip()
+    speaker.cue_span = (cue.start(), cue.start() + len(speaker.cue))
+    return speaker
+
+
+def _without_suffix(parts: list[str]) -> list[str]:
+    """Name parts without a trailing 'jr.', 'sr.', 'ii' or 'iii' (lower-cased parts)."""
+    while len(parts) > 1 and parts[-1] in ("jr.", "jr", "sr.", "sr", "ii", "iii", "iv"):
+        parts = parts[:-1]
+    return parts
+
+
+def _title_roles(title: str | None) -> set[str]:
+    """The role words of a title, aliases folded: 'Sen.' and 'senator' are one role."""
+    words = (title or "").lower().replace("-", " ").replace(".", "").split()
+    return {_ROLE_ALIASES.get(word, word) for word in words}
 
 
 def _role_before_name(words: str) -> str | None:
@@ -639,6 +1046,14 @@ def _role_before_name(words: str) -> str | None:
     if rest and (rest[-1] in _OWNER_WORDS or rest[-1].endswith("'s")):
         return f"{rest[-1]} {role}"
     return role
+
+
+def _prefix_role(words: str) -> str | None:
+    """The words before a name when they are all title words or capitalised ('Tory MP')."""
+    kept = words.split()
+    if kept and all(is_title_word(w) or w[:1].isupper() for w in kept):
+        return " ".join(kept)
+    return None
 
 
 def _lower_role(words: str) -> str | None:

@@ -3,20 +3,24 @@ new documents, replace changed ones and remove deleted ones in one commit."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import gc
 import logging
 import multiprocessing
 import os
-import queue
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from multiprocessing import connection
 from pathlib import Path
 
-from whoosh.index import LockError
+from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, MERGE_SMALL
 
 from search.documents import (
@@ -26,7 +30,7 @@ from search.documents import (
     read_document,
     symlink_problem,
 )
-from search.errors import DocsearchError, DocumentError, IndexStateError
+from search.errors import DocsearchError, DocumentError, IndexStateError, failure_reason
 from search.index import (
     DOCUMENT,
     HASH,
@@ -40,6 +44,7 @@ from search.index import (
     foreign_files,
     has_index_files,
     open_index,
+    remove_leftovers,
 )
 from search.writer import ParagraphWriter, SegmentSeries
 
@@ -47,7 +52,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WAIT_S = 10.0
 WRITER_PROCESSES = min(2, os.cpu_count() or 1)
-PARALLEL_MIN_DOCUMENTS = 200  # fewer are indexed in this process: forking costs more
+PARALLEL_MIN_DOCUMENTS = 200  # fewer are indexed in this process: starting workers costs more
+WORKER_EXIT_S = 1.0  # a worker ends within about this long after its parent
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 Progress = Callable[[int, int, int], None]  # documents done, documents to do, paragraphs written
 
 
@@ -87,7 +94,11 @@ def writer_lock(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> Iterator[None]
     Waits up to `wait` seconds, then raises IndexStateError.
     """
     index_dir = Path(index_dir)
-    with (index_dir / LOCK_FILE).open("a") as handle:
+    try:
+        handle = (index_dir / LOCK_FILE).open("a")  # not inherited by workers (PEP 446)
+    except OSError as exc:
+        raise write_failure(index_dir, exc) from exc
+    with handle:
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -211,9 +222,15 @@ def update_index(
             raise DocsearchError(f"no such file or folder: {root}")
     index_dir = Path(index_dir)
     _refuse_foreign(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(index_dir, exc) from exc
     with writer_lock(index_dir, wait):
-        ix = _index_for_writing(index_dir, rebuild)
+        try:
+            ix = _index_for_writing(index_dir, rebuild)
+        except OSError as exc:
+            raise write_failure(index_dir, exc) from exc
         left_out: list[tuple[str, str]] = []
         if only is not None:
             files, scope = chosen_files(roots[0], only)
@@ -223,8 +240,23 @@ def update_index(
         changes = plan_changes(files, {} if rebuild else indexed_documents(ix), scope)
         changes.unreadable[:0] = left_out
         report = IndexReport(unchanged=changes.unchanged, skipped=list(changes.unreadable))
-        _apply(ix, changes, report, progress, rebuild, wait)
+        try:
+            _apply(ix, changes, report, progress, rebuild, wait)
+        except OSError as exc:
+            raise write_failure(index_dir, exc) from exc
     return report
+
+
+def write_failure(index_dir: Path, exc: OSError) -> IndexStateError:
+    """The one-line error for a failed write (the last commit stays as it was)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return IndexStateError(
+            f"no space left on the device holding the index at {index_dir}; nothing was "
+            "written and the last commit is intact: free some space and run docsearch index "
+            "again")
+    where = f": {exc.filename}" if exc.filename else ""
+    return IndexStateError(f"could not write the index at {index_dir} ({exc.strerror or exc}"
+                           f"{where}); the last commit is intact")
 
 
 def _refuse_foreign(index_dir: Path) -> None:
@@ -272,9 +304,27 @@ def _apply(ix, changes: Changes, report: IndexReport, progress: Progress | None,
             writer.commit(mergetype=lambda w, existing: base_merge(w, existing) + segments)
             report.committed = True
     except BaseException:
-        if writer is not None:
-            writer.cancel()
+        if writer is not None and not writer.is_closed:
+            _abandon(writer)
         raise
+
+
+def _abandon(writer) -> None:
+    """Cancel a failed write: close the writer, delete every file it and its helpers wrote
+    (so that a full disk is not left fuller), then release the lock, whatever fails."""
+    lock, writer.writelock = writer.writelock, None
+    try:
+        writer.cancel()
+    except Exception:  # closing files on a full disk can fail too; they are deleted below
+        log.debug("cancelling the writer failed", exc_info=True)
+        writer.is_closed = True
+    try:
+        remove_leftovers(Path(writer.storage.folder))
+    except OSError:
+        log.debug("removing unfinished files failed", exc_info=True)
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress | None,
@@ -282,6 +332,7 @@ def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress
     """Read, extract and add documents one by one into new segments; returns the index
     writer (opened only when something changes) and the segments for it to commit."""
     series = new_segments(ix)
+    given = writer
     try:
         with young_collections() as collect:
             for done, (corpus_file, digest, replacing) in enumerate(todo, start=1):
@@ -298,6 +349,8 @@ def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress
         return writer, series.segments()
     except BaseException:
         series.cancel()
+        if writer is not None and writer is not given:
+            _abandon(writer)  # opened here: the caller does not know it to cancel it
         raise
 
 
@@ -327,17 +380,42 @@ def _add_in_parallel(ix, writer, todo: Todo, report: IndexReport, progress: Prog
     for corpus_file, _digest, replacing in todo:
         if replacing:
             writer.delete_by_term(DOCUMENT, corpus_file.id)
-    context = multiprocessing.get_context("fork")
-    messages = context.Queue()
-    shares = [todo[i::WRITER_PROCESSES] for i in range(WRITER_PROCESSES)]
-    workers = [context.Process(target=_segment_worker, args=(ix, share, messages),
-                               daemon=True) for share in shares]
-    for worker in workers:
-        worker.start()
-    segments, running, done = [], len(workers), 0
+    # spawn, not fork: a fresh process inherits neither the locks' descriptors nor a
+    # server's listening socket, nor the state of the parent's other threads.
+    context = multiprocessing.get_context("spawn")
+    workers: dict = {}  # the receiving end of each worker's pipe -> the worker
     try:
-        while running:
-            kind, *payload = _next_message(messages, workers)
+        for share in (todo[i::WRITER_PROCESSES] for i in range(WRITER_PROCESSES)):
+            receiver, sender = context.Pipe(duplex=False)
+            worker = context.Process(target=_segment_worker, name="docsearch-writer",
+                                     args=(ix, share, sender, os.getpid()), daemon=True)
+            worker.start()
+            sender.close()
+            workers[receiver] = worker
+        return _collect_segments(workers, len(todo), report, progress)
+    finally:
+        for receiver, worker in workers.items():
+            worker.join(WORKER_EXIT_S)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+            receiver.close()
+
+
+def _collect_segments(workers: dict, total: int, report: IndexReport,
+                      progress: Progress | None) -> list:
+    """Follow the workers' messages until each has sent its segments; returns them all.
+
+    DocsearchError (or the worker's OSError) when a worker fails or dies."""
+    segments, waiting, done = [], dict(workers), 0
+    while waiting:
+        for receiver in connection.wait(list(waiting)):
+            try:
+                kind, *payload = receiver.recv()
+            except EOFError:
+                raise DocsearchError(
+                    f"a worker process indexing documents died ({_ending(waiting[receiver])}); "
+                    "nothing was committed: run docsearch index again") from None
             if kind == "doc":
                 records_count, replacing, path, skipped, warnings = payload
                 report.skipped.extend([(path, skipped)] if skipped else [])
@@ -345,32 +423,31 @@ def _add_in_parallel(ix, writer, todo: Todo, report: IndexReport, progress: Prog
                 _count(report, [None] * records_count if records_count else None, replacing)
                 done += 1
                 if progress:
-                    progress(done, len(todo), report.paragraphs)
+                    progress(done, total, report.paragraphs)
             elif kind == "segment":
                 segments.extend(payload[0])
-                running -= 1
+                del waiting[receiver]
             else:
-                raise DocsearchError(f"indexing failed in a worker process: {payload[0]}")
-    finally:
-        for worker in workers:
-            if worker.is_alive() and running:
-                worker.terminate()
-            worker.join()
+                error_number, message = payload
+                if error_number is not None:
+                    raise OSError(error_number, message)
+                raise DocsearchError(f"indexing failed in a worker process: {message}")
     return segments
 
 
-def _next_message(messages, workers) -> tuple:
-    """The next worker message; DocsearchError if a worker died without saying why."""
-    while True:
-        try:
-            return messages.get(timeout=1.0)
-        except queue.Empty:
-            if any(w.exitcode not in (None, 0) for w in workers):
-                raise DocsearchError("a worker process indexing documents died") from None
+def _ending(worker) -> str:
+    """How a dead worker ended, for the error message."""
+    worker.join(WORKER_EXIT_S)
+    code = worker.exitcode
+    if code is not None and code < 0:
+        return f"killed by signal {-code}"
+    return f"exit code {code}" if code is not None else "its pipe closed"
 
 
-def _segment_worker(ix, share: Todo, messages) -> None:
+def _segment_worker(ix, share: Todo, sender, parent_pid: int) -> None:
     """In a worker process: index share into new segments and send them to the parent."""
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     # Whoosh's own multi-process writer does this: segment writers without the lock,
     # which the parent holds, finished here and committed by the parent.
     series = new_segments(ix)
@@ -381,21 +458,52 @@ def _segment_worker(ix, share: Todo, messages) -> None:
                 records = document_records(corpus_file.path, corpus_file.root, digest, report)
                 series.add(records or ())
                 skipped = report.skipped[0][1] if report.skipped else None
-                messages.put(("doc", len(records or ()), replacing, str(corpus_file.path),
-                              skipped, [message for _path, message in report.warnings]))
+                sender.send(("doc", len(records or ()), replacing, str(corpus_file.path),
+                             skipped, [message for _path, message in report.warnings]))
                 collect()
-        messages.put(("segment", series.segments()))
+        sender.send(("segment", series.segments()))
     except BaseException as exc:
         series.cancel()
-        messages.put(("error", f"{type(exc).__name__}: {exc}"))
+        error_number = exc.errno if isinstance(exc, OSError) else None
+        sender.send(("error", error_number, f"{type(exc).__name__}: {exc}"))
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """End this process as soon as its parent ends, however the parent ends.
+
+    On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); everywhere a thread also
+    checks the parent every WORKER_EXIT_S / 5 seconds."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the thread below is enough
+        pass
+    if os.getppid() != parent_pid:  # the parent ended before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_exit_without_parent, args=(parent_pid,), daemon=True,
+                     name="docsearch-parent-watch").start()
+
+
+def _exit_without_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(WORKER_EXIT_S / 5)
+    os._exit(1)
 
 
 def _open_writer(ix, wait: float):
+    """A writer holding Whoosh's write lock, opened after removing whatever a writer that
+    died or failed left behind (under both locks no one else is writing)."""
+    lock = ix.lock("WRITELOCK")  # an flock: a lock file left by a dead process is free
+    if not try_for(lock.acquire, timeout=wait, delay=0.05):
+        raise IndexStateError(busy_message(Path(ix.storage.folder)))
     try:
-        return ParagraphWriter(ix, text_fields=TEXT_FIELDS, limitmb=WRITER_LIMIT_MB,
-                               timeout=wait)
-    except LockError:
-        raise IndexStateError(busy_message(Path(ix.storage.folder))) from None
+        remove_leftovers(Path(ix.storage.folder), temporary=False)  # segments may be open
+        writer = ParagraphWriter(ix, text_fields=TEXT_FIELDS, limitmb=WRITER_LIMIT_MB,
+                                 _lk=False)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # released by the writer's commit or cancel
+    return writer
 
 
 def add_to_corpus(files: Iterable[Path], corpus: Path) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -416,6 +524,10 @@ def add_to_corpus(files: Iterable[Path], corpus: Path) -> tuple[list[Path], list
         except DocumentError as exc:
             skipped.append((str(source), str(exc)))
             continue
+        except Exception as exc:  # one bad file must not stop the others being added
+            skipped.append((str(source), failure_reason(exc)))
+            log.debug("skipped %s", source, exc_info=True)
+            continue
         inside = Path(os.path.abspath(source)).is_relative_to(os.path.abspath(corpus))
         target = source if inside else corpus / source.name
         taken = plan.get(target) or (target if target.exists() else None)
@@ -424,8 +536,19 @@ def add_to_corpus(files: Iterable[Path], corpus: Path) -> tuple[list[Path], list
                 f"{target} already exists with different content; rename {source} "
                 f"or remove {target} first")
         plan[target] = source
-    corpus.mkdir(parents=True, exist_ok=True)
     for target, source in plan.items():
         if not target.exists():
-            shutil.copy2(source, target)
+            _copy_into(source, target)
     return list(plan), skipped
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    """Copy source to target in the corpus; a failed copy leaves no partial file behind."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    except OSError as exc:
+        with suppress(OSError):
+            target.unlink()
+        raise DocsearchError(f"could not copy {source} to {target} "
+                             f"({exc.strerror or exc})") from exc

@@ -102,7 +102,7 @@ class CorpusWatcher:
         *,
         wait: float = DEFAULT_WAIT_S,
         on_report: Callable[[IndexReport], None] | None = None,
-        on_error: Callable[[DocsearchError], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
     ):
         self.corpus = Path(corpus)
         self.index_dir = Path(index_dir)
@@ -142,9 +142,23 @@ class CorpusWatcher:
             try:
                 report = update_index([self.corpus], self.index_dir, wait=self.wait,
                                       only=None if full else paths)
-            except DocsearchError as exc:
-                self.on_error(exc)
+            except Exception as exc:  # the thread must outlive any failed sync, and retry it
+                if not isinstance(exc, DocsearchError):
+                    log.error("sync of %s failed", self.corpus, exc_info=True)
+                self._report_error(exc)
                 self._stopped.wait(RETRY_S)
                 self._changes.put_back(full, paths)
                 continue
+            self._report(report)
+
+    def _report(self, report: IndexReport) -> None:
+        try:
             self.on_report(report)
+        except Exception:  # a failing callback (a closed terminal) must not stop the watching
+            log.error("reporting a sync failed", exc_info=True)
+
+    def _report_error(self, exc: Exception) -> None:
+        try:
+            self.on_error(exc)
+        except Exception:
+            log.error("reporting a failed sync failed", exc_info=True)

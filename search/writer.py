@@ -10,8 +10,9 @@ and each term's postings handed to the codec a block at a time.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from whoosh.analysis import STOP_WORDS
 from whoosh.codec.whoosh3 import W3Codec
@@ -21,6 +22,8 @@ from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+log = logging.getLogger(__name__)
 
 # Whoosh's default tokenizer pattern (whoosh.analysis.tokenizers.default_pattern),
 # without its capturing group so that findall returns whole words.
@@ -282,8 +285,10 @@ class SegmentSeries:
         self._writer: ParagraphWriter | None = None
         self._segments: list = []
 
-    def add(self, records: Iterable[dict]) -> None:
+    def add(self, records: Sequence[dict]) -> None:
         """Add one document's records (a document never straddles two segments)."""
+        if not records:
+            return  # no segment is begun before there is something to write
         if self._writer is None:
             self._writer = ParagraphWriter(self._ix, text_fields=self._text_fields, _lk=False,
                                            limitmb=self._limitmb)
@@ -298,10 +303,14 @@ class SegmentSeries:
         return self._segments
 
     def cancel(self) -> None:
-        """Drop the segment being written (finished ones are removed by the next commit)."""
-        if self._writer is not None:
-            self._writer.cancel()
-            self._writer = None
+        """Drop the segment being written (its files, and those of finished segments, are
+        removed by the index writer's cancel or next commit)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            try:
+                writer.cancel()
+            except Exception:  # closing its files can fail as writing did (a full disk)
+                log.debug("cancelling a segment writer failed", exc_info=True)
 
     def _finish_writer(self) -> None:
         writer, self._writer = self._writer, None

@@ -130,3 +130,210 @@ def test_run_end_to_end_on_a_tiny_corpus(tmp_path):
     again = json.loads(buffer.getvalue())
     assert again["corpus"]["reused"] and again["index_variants"]["serial+nc"]["reused"]
     assert "docsearch benchmark" in run.table(again)
+
+
+# --- bench/extraction.py ------------------------------------------------------------------------
+
+SHARED_SCORER = Path(__file__).resolve().parents[2] / "shared" / "realnews" / "score.py"
+SAMPLE_DOCUMENTS = Path(__file__).resolve().parent / "data" / "extraction"
+
+
+def _extraction_json(argv: list[str]) -> dict:
+    from bench import extraction
+
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert extraction.main([*argv, "--json"]) == 0
+    return json.loads(buffer.getvalue())
+
+
+def test_extraction_bench_says_what_it_skips_without_shared(tmp_path):
+    absent = tmp_path / "absent"
+    out = _extraction_json(["--realnews", str(absent), "--seeds", str(absent / "seeds"),
+                            "--gold", str(absent / "seeds.json"), "--seconds", "0"])
+    assert "score.py not found" in out["realnews"]["skipped"]
+    assert "not found" in out["seeds"]["skipped"]
+    for label in ("samples", "holdout"):
+        assert out[label]["paragraphs_scored"] > 0 and out[label]["speakers"]["f1"] > 0
+        assert "skipped" in out[label]["official"]
+    assert out["timed_documents"] == 8 and out["timed_paragraphs"] > 0
+    assert out["paragraphs_per_second"] > 0 and out["paragraphs_per_cpu_second"] > 0
+
+
+def test_extraction_records_are_what_docsearch_extract_prints():
+    from bench.extraction import extraction_records, load_documents
+    from search import cli
+
+    paths = sorted(p for p in SAMPLE_DOCUMENTS.iterdir() if p.suffix in (".txt", ".html"))
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        cli.main(["extract", "--json", *map(str, paths)])
+    printed = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    ours = extraction_records(load_documents(SAMPLE_DOCUMENTS))
+    assert printed and len(ours) == len(printed)
+    assert {"document", "text", "speakers", "organisations", "dates"} <= set(ours[0])
+    assert ours == [{key: record[key] for key in ours[0]} for record in printed]
+
+
+def test_scorer_printout_is_parsed():
+    from bench.extraction import parse_scorer_output
+
+    printout = "\n".join([
+        "  missed speaker 'ada quist' in a_one.txt: 'Some words'",
+        "  paragraph not found: b_two.txt: Another paragraph",
+        "speakers       P=0.50 R=1.00 F1=0.67 (tp=1 fp=1 fn=0)",
+        "organisations  P=1.00 R=0.00 F1=0.00 (tp=0 fp=0 fn=3)",
+        "dates          P=1.00 R=1.00 F1=1.00 (tp=0 fp=0 fn=0)",
+        "speakers_f1=0.67 organisations_f1=0.00 dates_f1=1.00 missing_paragraphs=1 boilerplate=0",
+    ])
+    figures = parse_scorer_output(printout)
+    assert figures["speakers"] == {"precision": 0.5, "recall": 1.0, "f1": 0.667,
+                                   "tp": 1, "fp": 1, "fn": 0}
+    assert figures["organisations"]["fn"] == 3 and figures["organisations"]["f1"] == 0.0
+    assert figures["missing_paragraphs"] == ["b_two.txt: Another paragraph"]
+    assert figures["summary"].endswith("missing_paragraphs=1 boilerplate=0")
+    with pytest.raises(ValueError):
+        parse_scorer_output("speakers_f1=0.67")
+
+
+class _Normaliser:
+    """The scorer's normalisation as far as these made-up values need it."""
+
+    @staticmethod
+    def norm_text(text: str) -> str:
+        return " ".join(text.split())
+
+    @staticmethod
+    def norm_value(value: str) -> str:
+        return " ".join(value.split()).casefold()
+
+
+def _mistake(kind: str, value: str, paragraph: str, found: bool = True):
+    from bench.extraction import Mistake
+
+    return Mistake("kind_doc.txt", "speakers", kind, value, paragraph, found)
+
+
+@pytest.mark.parametrize(("paragraph", "transcript", "expected"), [
+    ("MS. QUIST: We will look at the harbour plan.", True, "transcript turn label"),
+    ("And the second point is about the ferries.", True, "transcript turn, unlabelled paragraph"),
+    ('"The ferries will run," Ada Quist warned on Monday.', False, "named, cue verb 'warned'"),
+    ("Ada Quist visited the harbour on Monday.", False, "named, no listed cue verb"),
+    ("She said the harbour would reopen.", False, "pronoun, cue verb 'said'"),
+    ('"We have waited long enough for this."', False, "continued quotation"),
+    ("The harbour master told reporters it would reopen.", False,
+     "role description, cue verb 'told'"),
+])
+def test_missed_speakers_get_a_rough_class(paragraph, transcript, expected):
+    from bench.extraction import classify_missed_speaker
+
+    mistake = _mistake("missed", "ada quist", paragraph)
+    assert classify_missed_speaker(mistake, transcript) == expected
+    assert classify_missed_speaker(_mistake("missed", "ada quist", paragraph, found=False),
+                                   transcript) == "paragraph not found"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("harbour board", "an organisation"),
+    ("quist", "a shorter form of this paragraph's speaker"),
+    ("harbour master ada quist", "a longer or titled form of this paragraph's speaker"),
+    ("bram tolle", "the speaker of another paragraph, carried over"),
+    ("cora vant", "mentioned, not speaking"),
+    ("dirk ember", "not in the paragraph"),
+])
+def test_wrong_speakers_get_a_rough_class(value, expected):
+    from bench.extraction import classify_wrong_speaker
+
+    here = {"starts_with": "Ada Quist said", "speakers": ["Ada Quist"], "organisations": []}
+    before = {"starts_with": "Bram Tolle said", "speakers": ["Bram Tolle"],
+              "organisations_optional": ["Harbour Board"]}
+    text = "Ada Quist said the plan, which Cora Vant drew up, would be ready soon."
+    gold_doc = {"paragraphs": [before, here]}
+    assert classify_wrong_speaker(_Normaliser, _mistake("wrong", value, text), gold_doc,
+                                  here) == expected
+
+
+def test_source_kind_is_the_file_name_prefix():
+    from bench.extraction import is_transcript, source_kind
+
+    assert source_kind("wire_2020-01-02_story.txt") == "wire"
+    assert source_kind("plain.html") == "plain"
+    assert is_transcript([{"text": "MR. TOLLE: Good morning."}, {"text": "Q Thank you. One more?"},
+                          {"text": "And then we go on."}])
+    assert not is_transcript([{"text": "Mr. Tolle said good morning."}])
+
+
+@pytest.mark.skipif(not SHARED_SCORER.is_file(), reason="../shared/realnews/score.py is absent")
+def test_extraction_bench_breakdown_adds_up_to_the_official_scorer(tmp_path):
+    realnews = tmp_path / "realnews"
+    docs = realnews / "docs"
+    docs.mkdir(parents=True)
+    (realnews / "score.py").write_bytes(SHARED_SCORER.read_bytes())  # run-time copy, in tmp
+    (docs / "wire_one.txt").write_text(
+        "Harbour plan\n\nMarch 3, 2021\n\n"
+        '"The ferries will run again in May," said Ada Quist, the mayor of Port Ellery.\n\n'
+        "The harbour board met on Monday to discuss the plan.\n", encoding="utf-8")
+    (docs / "brief_two.txt").write_text(
+        "Briefing by Bram Tolle\n\nApril 9, 2022\n\n"
+        "MR. TOLLE: Good morning, everyone, and thank you for coming today.\n\n"
+        "Q Will the bridge open in June as promised by the council?\n", encoding="utf-8")
+    gold = {"documents": {
+        "wire_one.txt": {"date": "2021-03-03", "paragraphs": [
+            {"starts_with": '"The ferries will run again in May," said',
+             "speakers": ["Ada Quist"], "organisations": [], "dates": ["2021-05"]},
+            {"starts_with": "The harbour board met on Monday to discuss",
+             "speakers": ["Nobody Inparticular"], "organisations": [], "dates": ["2021-03-01"]},
+            {"starts_with": "A paragraph that is not in the document at all",
+             "speakers": ["Cora Vant"], "organisations": [], "dates": []}]},
+        "brief_two.txt": {"date": "2022-04-09", "paragraphs": [
+            {"starts_with": "MR. TOLLE: Good morning, everyone, and thank",
+             "speakers": ["Bram Tolle"], "speakers_optional": ["Tolle"], "organisations": [],
+             "dates": []},
+            {"starts_with": "Q Will the bridge open in June as promised",
+             "speakers": [], "speakers_optional": ["Q", "Question"], "organisations": [],
+             "dates": ["2022-06"]}]}}}
+    (realnews / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    absent = tmp_path / "absent"
+    out = _extraction_json(["--realnews", str(realnews), "--seeds", str(absent),
+                            "--gold", str(absent / "g.json"), "--seconds", "0"])
+    figures = out["realnews"]
+    assert figures["documents"] == 2 and figures["skipped_documents"] == {}
+    assert figures["official"]["missing_paragraphs"] == [
+        "wire_one.txt: A paragraph that is not in the document"]
+    details = figures["breakdown"]
+    assert details["agrees_with_scorer"]
+    assert figures["official"]["speakers"]["fn"] >= 2  # the made-up and the absent speaker
+    kinds = details["by_source_kind"]
+    assert set(kinds) == {"wire", "brief"}
+    assert kinds["wire"]["missing_paragraphs"] == 1 and kinds["wire"]["gold_paragraphs"] == 3
+    assert kinds["wire"]["speakers"]["missed"] >= 2
+    classes = {(e["kind"], e["class"]) for e in details["errors_by_class"]["speakers"]}
+    assert ("missed", "paragraph not found") in classes
+    assert ("missed", "not named, no cue") in classes
+
+
+def test_organisation_and_date_mistakes_get_a_rough_class():
+    from bench.extraction import Mistake, classify_date, classify_organisation
+
+    gold_doc = {"date": "2021-03-03", "paragraphs": [
+        {"starts_with": "x", "speakers": ["Ada Quist"], "organisations": ["Harbour Board"]}]}
+    text = "The Port Ellery Ferry Company and the PEHB said on Monday that talks, stalled since " \
+           "2016, went well."
+
+    def org(kind: str, value: str) -> str:
+        mistake = Mistake("d.txt", "organisations", kind, value, text, True)
+        return classify_organisation(_Normaliser, mistake, gold_doc)
+
+    assert org("missed", "port ellery ferry company") == "written in full"
+    assert org("missed", "port ellery harbour board").startswith("written differently")
+    assert org("wrong", "harbour board") == "an organisation of another paragraph"
+    assert org("wrong", "ada quist") == "a person"
+    assert org("wrong", "port ellery") == "not an organisation of this document's gold"
+
+    def date(kind: str, value: str, document: dict = gold_doc) -> str:
+        return classify_date(Mistake("d.txt", "dates", kind, value, text, True), document)
+
+    assert date("missed", "2021-03-01") == "relative day"
+    assert date("missed", "2016") == "explicit year"
+    assert date("wrong", "2021-03") == "wrong month"
+    assert date("wrong", "2021-03", {"date": None}) == "wrong month, undated document"

@@ -169,3 +169,121 @@ def test_broken_files_raise_document_error_saying_why(tmp_path, content, reason)
 def test_missing_file_raises_document_error(tmp_path):
     with pytest.raises(DocumentError, match="cannot read"):
         read_document(tmp_path / "gone.txt")
+
+
+# ---------------------------------------------------------------- real-page shapes (issue #11)
+
+STORY = [
+    "The harbour board voted on Thursday to close the old ferry pier for repairs, a decision "
+    "that will send commuters to the northern terminal for most of the spring.",
+    "\u201cWe cannot keep patching timber that is older than most of our staff,\u201d said "
+    "Marta Ilves, who chairs the board, adding that the repairs would take about ten weeks.",
+    "Local traders warned that the closure would cut footfall along the waterfront, and the "
+    "chamber of commerce asked the board to publish a timetable for the works.",
+    "The board said temporary shuttle buses would run every twenty minutes between the two "
+    "terminals while the pier is closed to the public.",
+]
+
+
+def news_page(body: str, head: str = "", before: str = "", after: str = "") -> str:
+    """A news page with site furniture around an article whose body markup is given."""
+    nav = "".join(f'<li><a href="/{s}">{s.title()}</a></li>' for s in
+                  ("news", "sport", "business", "weather", "opinion", "video"))
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>Harbour board closes ferry pier | The Coast Courier</title>{head}</head><body>
+<header><a href="/signin">Sign in</a><nav><ul>{nav}</ul></nav>
+<div class="edition">Edition: Coast</div></header>{before}
+<main><article><h1>Harbour board closes ferry pier</h1>
+<div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Print this page</a></div>
+{body}</article></main>{after}
+<footer><p>Copyright 2021 The Coast Courier. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def read_page(tmp_path: Path, markup: str):
+    path = tmp_path / "page.html"
+    path.write_text(markup, encoding="utf-8")
+    return read_document(path, tmp_path)
+
+
+def test_each_p_is_a_paragraph_and_furniture_is_left_out(tmp_path):
+    doc = read_page(tmp_path, news_page("".join(f"<p>{text}</p>" for text in STORY)))
+    assert doc.paragraphs == STORY
+    assert doc.title == "Harbour board closes ferry pier"
+
+
+def test_blank_line_breaks_inside_one_p_split_it(tmp_path):
+    body = "<p>" + "<br><br>\n".join(STORY[:3]) + "<br>\n<br></p><p>" + STORY[3] + "</p>"
+    doc = read_page(tmp_path, news_page(body))
+    assert doc.paragraphs == STORY
+
+
+def test_a_single_line_break_stays_inside_its_paragraph(tmp_path):
+    body = f"<p>{STORY[0]}<br>{STORY[1]}</p><p>{STORY[2]}</p><p>{STORY[3]}</p>"
+    doc = read_page(tmp_path, news_page(body))
+    assert doc.paragraphs == [f"{STORY[0]} {STORY[1]}", STORY[2], STORY[3]]
+
+
+def test_the_story_wins_over_dozens_of_article_teasers(tmp_path):
+    teasers = "".join(
+        f'<article class="teaser"><h3><a href="/story/{i}">Teaser headline number {i}</a>'
+        f"</h3><p>A short teaser {i} about another matter.</p></article>" for i in range(40))
+    story = "".join(f"<p>{text}</p>" for text in STORY)
+    markup = news_page("", before=f'<section class="latest">{teasers}</section>')
+    markup = markup.replace("<main><article>", "<main><div class='story'>", 1)
+    markup = markup.replace("</article></main>", story + "</div></main>", 1)
+    doc = read_page(tmp_path, markup)
+    assert doc.paragraphs == STORY
+
+
+def test_the_lead_paragraph_is_not_repeated(tmp_path):
+    lead = f'<p class="summary">{STORY[0]}</p>'
+    head = f'<meta name="description" content="{STORY[0]}">'
+    doc = read_page(tmp_path, news_page(lead + "".join(f"<p>{t}</p>" for t in STORY), head))
+    assert doc.paragraphs.count(STORY[0]) == 1
+
+
+def test_a_standfirst_outside_the_body_is_the_first_paragraph(tmp_path):
+    standfirst = "Commuters face ten weeks of detours while the timber pier is rebuilt."
+    head = f'<meta property="og:description" content="{standfirst}">'
+    markup = news_page("".join(f"<p>{text}</p>" for text in STORY), head).replace(
+        "</h1>", f'</h1></article><p class="dek">{standfirst}</p><article>', 1)
+    doc = read_page(tmp_path, markup)
+    assert doc.paragraphs == [standfirst, *STORY]
+
+
+@pytest.mark.parametrize("head, before", [
+    ('<meta property="article:published_time" content="2021-04-17T09:00:00Z">', ""),
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+     '"NewsArticle", "datePublished": "2021-04-17T09:00:00Z", "dateModified": '
+     '"2021-04-20T10:00:00Z"}</script>', ""),
+    ('<meta property="og:url" content="https://courier.example/2021/04/17/pier-closes/">',
+     '<img src="https://cdn.example/2021/04/19/photo.jpg" alt="">'),
+    ("", '<div class="byline">By Ana Lind | Published April 17, 2021</div>'),
+], ids=["meta", "json-ld", "url", "byline"])
+def test_publication_date_from_meta_json_ld_url_or_byline(tmp_path, head, before):
+    doc = read_page(tmp_path, news_page("".join(f"<p>{t}</p>" for t in STORY), head, before))
+    assert doc.date == dt.date(2021, 4, 17)
+    assert doc.paragraphs == STORY
+
+
+def test_title_is_the_headline_without_the_site_name(tmp_path):
+    head = '<meta property="og:title" content="Harbour board closes ferry pier - Coast Courier">'
+    doc = read_page(tmp_path, news_page("".join(f"<p>{t}</p>" for t in STORY), head))
+    assert doc.title == "Harbour board closes ferry pier"
+
+
+def test_short_unlinked_articles_of_a_live_page_are_kept(tmp_path):
+    posts = "".join(f"<article class='post'><p>{text}</p></article>" for text in STORY)
+    markup = news_page("").replace("<main><article>", "<main><div>", 1).replace(
+        "</article></main>", posts + "</div></main>", 1)
+    assert read_page(tmp_path, markup).paragraphs == STORY
+
+
+def test_photo_captions_credits_and_galleries_are_left_out(tmp_path):
+    photo = ('<div class="photo"><img src="/pier.jpg" alt=""><div class="cutline">Workers '
+             'inspect the timber pier on Thursday morning.</div><div class="credit">HARBOUR '
+             'BOARD/HANDOUT</div></div><div id="photoGallery"><p>Loading gallery</p></div>')
+    body = f"<p>{STORY[0]}</p>{photo}" + "".join(f"<p>{text}</p>" for text in STORY[1:])
+    doc = read_page(tmp_path, news_page(body))
+    assert doc.paragraphs == STORY

@@ -169,6 +169,58 @@ def test_too_much_markup_is_skipped_before_parsing(tmp_path):
                             f"{MAX_TAGS})"
 
 
+def test_too_many_paragraphs_are_skipped_before_any_parser_runs(tmp_path, monkeypatch):
+    def parsed(*args, **kwargs):
+        raise AssertionError("a parser ran")
+
+    monkeypatch.setattr(documents, "BoundedSoup", parsed)
+    monkeypatch.setattr(documents.trafilatura, "bare_extraction", parsed)
+    markup = "<html><body>" + "<p>The council met.</p>\n" * (MAX_PARAGRAPHS + 1)
+    path = write(tmp_path, "paras.html", markup)
+    assert outcome(path) == (f"skipped: too many paragraphs ({MAX_PARAGRAPHS + 1} <p> tags; "
+                             f"the limit is {MAX_PARAGRAPHS})")
+
+
+def test_pages_over_the_extractor_limit_are_read_by_markup_rules(tmp_path, monkeypatch):
+    def extractor(*args, **kwargs):
+        raise AssertionError("trafilatura ran")
+
+    monkeypatch.setattr(documents.trafilatura, "bare_extraction", extractor)
+    tags = documents.MAX_EXTRACTOR_TAGS + 1
+    markup = "<html><body><article>" + "<p>The <b>council</b> met.</p>" * (tags // 2)
+    doc = read_document(write(tmp_path, "big.html", markup))
+    assert doc.paragraphs == ["The council met."] * (tags // 2)
+    assert "without article extraction" in doc.warnings[0]
+
+
+@pytest.mark.parametrize("markup", [
+    "<html><body><![ unclosed words",
+    "<p>Words</p><![if x",
+    "<html><body><p>a<![ x",
+], ids=["marked-section", "conditional", "in-paragraph"])
+def test_markup_a_parser_rejects_is_named_as_skipped(tmp_path, markup):
+    result = outcome(write(tmp_path, "fragment.html", markup))
+    assert result == "indexed" or result.startswith("skipped: unreadable HTML"), result
+
+
+def test_any_extractor_failure_becomes_a_document_error(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("internal extractor bug")
+
+    monkeypatch.setattr(documents.trafilatura, "bare_extraction", broken)
+    with pytest.raises(DocumentError, match=r"unreadable HTML \(ValueError\)"):
+        read_document(write(tmp_path, "good.html", GOOD_HTML))
+
+
+def test_names_with_newlines_and_control_characters_are_read(tmp_path):
+    name = "two\nlines\x01\x7f \u202e.html"
+    path = write(tmp_path, name, GOOD_HTML)
+    assert list(iter_document_paths(tmp_path)) == [path]
+    doc = read_document(path, tmp_path)
+    assert doc.id == name and doc.title == "Aid convoy statement"
+    assert outcome(path, tmp_path) == "indexed"
+
+
 def test_files_over_the_size_cap_are_skipped_without_being_read(tmp_path):
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
@@ -205,6 +257,21 @@ def test_byte_order_marks_and_legacy_encodings_are_decoded(tmp_path, encoding):
     assert "said Jan\u00e9 Doe" in doc.paragraphs[-1]
 
 
+@pytest.mark.parametrize("charset, encoding, warned", [
+    ("windows-1252", "cp1252", False),
+    ("", "cp1252", True),
+    ("", "utf-16", False),
+    ("utf-8", "utf-8", False),
+], ids=["declared-cp1252", "undeclared-cp1252", "utf16-bom", "utf-8"])
+def test_html_encodings_are_decoded_and_a_guess_is_warned(tmp_path, charset, encoding, warned):
+    meta = f'<meta charset="{charset}">' if charset else ""
+    page = GOOD_HTML.replace('<meta charset="utf-8">', meta).replace(
+        '"Convoys reached', "\u201cConvoys reached the caf\u00e9 \u2013 then")
+    doc = read_document(write(tmp_path, "enc.html", page.encode(encoding)))
+    assert doc.paragraphs[-1].startswith("\u201cConvoys reached the caf\u00e9 \u2013 then")
+    assert bool(doc.warnings) == warned and all("UTF-8" in w for w in doc.warnings)
+
+
 def test_mixed_utf8_and_cp1252_is_read_with_a_warning(tmp_path):
     data = "Title\n\nCaf\u00e9 one.\n\n".encode() + "Caf\u00e9 two \u2013 ok.\n".encode("cp1252")
     doc = read_document(write(tmp_path, "mixed.txt", data))
@@ -226,7 +293,7 @@ def test_file_vanishing_before_it_is_read_is_skipped(tmp_path):
     assert outcome(paths[0], tmp_path) == "skipped: cannot read: No such file or directory"
 
 
-def test_file_changing_between_hash_and_read_is_reindexed_next_time(tmp_path, monkeypatch):
+def test_file_changing_between_hash_and_read_is_indexed_as_read(tmp_path, monkeypatch):
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     path = write(corpus, "moving.txt", GOOD_TEXT)
     gone = write(corpus, "gone.txt", GOOD_TEXT.replace("monitors", "observers"))
@@ -245,9 +312,11 @@ def test_file_changing_between_hash_and_read_is_reindexed_next_time(tmp_path, mo
     monkeypatch.setattr(sync, "content_hash", hash_then_change)
     report = update_index([corpus], index_dir)
     assert [p for p, _ in report.skipped] == [str(gone)] and report.added == 1
+    # the stored hash is of the bytes actually parsed (Document.digest), not the stale one
+    assert searchable(index_dir, "crossing") and not searchable(index_dir, "checkpoint")
     monkeypatch.setattr(sync, "content_hash", real_hash)
     again = update_index([corpus], index_dir)
-    assert again.updated == 1  # the stored hash was of the old bytes: caught up now
+    assert again.unchanged == 1 and again.updated == 0
     assert searchable(index_dir, "crossing") and not searchable(index_dir, "checkpoint")
     assert path.exists()
 
@@ -302,6 +371,8 @@ def hostile_corpus(folder: Path, outside: Path) -> dict[str, str]:
                 "zero.txt": "empty file", "random.txt": "binary file, not text or HTML",
                 "tags.html": f"too much markup ({MAX_TAGS + 3} tags; the limit is {MAX_TAGS})",
                 "paras.txt": "too many paragraphs",
+                "paras.html": "too many paragraphs",
+                "marked.html": "unreadable HTML",
                 "link_out.txt": "a symlink to a file outside the corpus",
                 "link_etc.txt": "a symlink to a file outside the corpus",
                 "link_broken.txt": "a broken or looping symlink",
@@ -326,6 +397,8 @@ def hostile_corpus(folder: Path, outside: Path) -> dict[str, str]:
     write(folder, "random.txt", bytes(rng.randrange(256) for _ in range(100_000)))
     write(folder, "tags.html", "<html><body>" + "<b>x</b>" * (MAX_TAGS + 1))
     write(folder, "paras.txt", "x\n\n" * (MAX_PARAGRAPHS + 5))
+    write(folder, "paras.html", "<p>x</p>" * (MAX_PARAGRAPHS + 5))
+    write(folder, "marked.html", "<html><body><![ unclosed words")
     (folder / "link_out.txt").symlink_to(outside / "secret.txt")
     (folder / "link_etc.txt").symlink_to("/etc/passwd")
     (folder / "link_broken.txt").symlink_to(folder / "missing.txt")

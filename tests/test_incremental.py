@@ -246,7 +246,7 @@ def test_a_damaged_index_is_named_with_the_way_out(corpus: Path, tmp_path: Path)
     for command in (("index", corpus), ("query", "alphaword")):
         result = docsearch(*command, "--index", index_dir)
         assert result.returncode == 2
-        assert result.stderr.startswith(f"docsearch: error: the index at {index_dir} is corrupt")
+        assert result.stderr.startswith(f"docsearch: error: the index at {index_dir} is damaged")
         assert "docsearch index --rebuild" in result.stderr
     assert summary(docsearch("index", corpus, "--index", index_dir, "--rebuild")).startswith(
         "added 3")

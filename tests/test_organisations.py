@@ -68,3 +68,152 @@ def test_short_forms_resolve_to_the_full_name_met_earlier():
 def test_canonical_organisation_helper():
     assert canonical_organisation("the Department of Justice") == "Justice Department"
     assert canonical_organisation("Maria Okafor") is None
+
+
+# --- issue #11: the kinds of organisation news text names ---------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Shares in Nike and Goldman Sachs rose, CNN reported.", ["Nike", "Goldman Sachs", "CNN"]),
+    ("She wrote for Politico before joining the Huffington Post.",
+     ["Politico", "Huffington Post"]),
+    ("GOP leaders met scholars from the Heritage Foundation.",
+     ["Republican Party", "Heritage Foundation"]),
+    ("The Taliban and Hezbollah were named in the filing.", ["Taliban", "Hezbollah"]),
+])
+def test_well_known_names_need_no_head_word(text, expected):
+    assert extract_organisations(text) == expected
+
+
+def test_party_nicknames_take_the_party_name():
+    result = facts("Mr Gale said the Tories and Labour clashed in the Commons.", date=None)
+    assert result.paragraphs[0].organisations == [
+        "Conservative Party", "Labour Party", "House of Commons"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The S.E.C. and the U.N. disagreed.",
+     ["Securities and Exchange Commission", "United Nations"]),
+    ("EPA and FBI staff briefed NYPD officers.",
+     ["Environmental Protection Agency", "Federal Bureau of Investigation",
+      "New York City Police Department"]),
+    ("Both the CBI and the TUC spoke to the BBC.",
+     ["Confederation of British Industry", "Trades Union Congress", "BBC"]),
+])
+def test_well_known_acronyms_are_expanded_unless_they_are_the_name(text, expected):
+    assert extract_organisations(text) == expected
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), [
+    ("The Washington Post published the memo.", "A lawyer told the Post it was false.",
+     ["Washington Post"]),
+    ("The Telegraph Group sold the Daily Telegraph.", "Staff at the Telegraph were told.",
+     ["Daily Telegraph"]),
+    ("British Airways cut flights.", "BA's chief executive blamed fuel.", ["British Airways"]),
+    ("The IMF met in Lima.", "Peru asked the fund for a loan.", ["International Monetary Fund"]),
+    ("The House Intelligence Committee met.", "The Intelligence Committee then voted.",
+     ["House Intelligence Committee"]),
+])
+def test_back_references_resolve_to_the_name_met_earlier(first, second, expected):
+    assert facts(first, second).paragraphs[1].organisations == expected
+
+
+def test_a_paper_called_by_a_common_word_needs_it_named_first():
+    assert facts("He told the Post it was wrong.").paragraphs[0].organisations == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mayors of the United States Conference of Mayors met.",
+     ["United States Conference of Mayors"]),
+    ("The Oregon State Nurses Association protested.", ["Oregon State Nurses Association"]),
+    ("A judge of the U.S. Court of Appeals for the Ninth Circuit ruled.",
+     ["Court of Appeals for the Ninth Circuit"]),
+    ("She studied at Kelby Law School.", ["Kelby Law School"]),
+    ("The Vermont Senate and the Maine Supreme Court met.",
+     ["Vermont Senate", "Maine Supreme Court"]),
+])
+def test_long_names_are_kept_whole(text, expected):
+    assert extract_organisations(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Tenants Union of Ohio and Brightwater sued.", ["Tenants Union of Ohio"]),
+    ("The Daily and Sunday Telegraph cut jobs.", ["Daily Telegraph", "Sunday Telegraph"]),
+    ("A Washington Post-ABC News poll found a tie.", ["Washington Post", "ABC News"]),
+    ("News Corp's News International sold the paper.", ["News Corp", "News International"]),
+])
+def test_two_names_side_by_side_stay_two(text, expected):
+    assert extract_organisations(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Amazon's profits rose.", ["Amazon"]),
+    ("The Commission on Fair Debates' rules bar him.", ["Commission on Fair Debates"]),
+])
+def test_possessives_are_not_part_of_the_name(text, expected):
+    assert extract_organisations(text) == expected
+
+
+def test_a_surname_that_is_also_a_company_is_the_person():
+    result = facts("Michael Bloomberg said he would run.", "Bloomberg said he was ready.",
+                   "Bloomberg News said it would cover him.")
+    assert [p.organisations for p in result.paragraphs] == [[], [], ["Bloomberg"]]
+
+
+@pytest.mark.parametrize("text", [
+    "Home Secretary Jane Dorrit and Treasury Secretary Tom Avery spoke.",
+    "Vice President Ann Holloway spoke.",
+    "Kentucky GOP Gov. Sam Farrow spoke.",
+])
+def test_a_title_does_not_name_an_organisation_of_its_own(text):
+    assert extract_organisations(text) in ([], ["Republican Party"])
+
+
+def test_a_state_party_is_only_named_in_full():
+    assert extract_organisations("Kentucky GOP Gov. Sam Farrow spoke.") == ["Republican Party"]
+    assert extract_organisations("The Ohio Democratic Party sued.") == ["Ohio Democratic Party"]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), [
+    (["Book publishing giant Quillmart settled.", "Quillmart said it was pleased."],
+     [["Quillmart"], ["Quillmart"]]),
+    (["The shares of retailer Fenwicks fell."], [["Fenwicks"]]),
+    (["Fenwicks' chief executive resigned."], [["Fenwicks"]]),
+    (["She toured Brightwell Flooring, a family-owned business in Erie."],
+     [["Brightwell Flooring"]]),
+    (["Talvane CEO Ann Lee said so."], [["Talvane"]]),
+    (["He gave an interview to Tallyfact.com on Monday."], [["Tallyfact"]]),
+    (["The report was written by Parents for Safer Streets."], [["Parents for Safer Streets"]]),
+])
+def test_context_shows_a_name_without_a_head_word_is_an_organisation(paragraphs, expected):
+    assert [p.organisations for p in facts(*paragraphs).paragraphs] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Most Fortune 500 companies and the S&P 500 gained.",
+    "He bought an Apple Watch in Monmouth County.",
+    "Fires spread through the Amazon rainforest.",
+    "She lives in Princeton with her family.",
+    "GM crops were banned.",
+    "The Independent candidate won the seat.",
+    "Shell companies hid the money.",
+    "Thanks for Nothing is a song.",
+])
+def test_products_places_indexes_and_words_are_not_organisations(text):
+    assert extract_organisations(text) == []
+
+
+def test_the_armed_services_belong_to_the_documents_country():
+    assert extract_organisations("She served as a Navy captain.") == ["United States Navy"]
+    british = facts("Mr Hale, a former MP, joined the Army.", date=None)
+    assert british.paragraphs[0].organisations == ["British Army"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Department of Defense and the Energy Department met.",
+     ["Department of Defense", "Energy Department"]),
+    ("The Department of State and the Department of Justice met.",
+     ["State Department", "Justice Department"]),
+])
+def test_departments_keep_the_documents_form_except_state_and_justice(text, expected):
+    assert extract_organisations(text) == expected

@@ -19,7 +19,6 @@ from search.index import (
 from search.writer import ParagraphWriter, text_terms
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
 
 
 def assert_terms_as_whoosh_analyses(text: str) -> None:
@@ -112,10 +111,22 @@ def write_and_merge(index_dir: Path, records: list[dict], writer_class) -> None:
     writer.commit(optimize=True)
 
 
-@pytest.mark.parametrize("root", [REPO / "corpus", SEEDS])
-def test_paragraph_writer_writes_what_whoosh_writes(tmp_path, root):
+@pytest.fixture(scope="module")
+def generated_corpus(tmp_path_factory) -> Path:
+    """A synthetic corpus (text and HTML, many speakers and organisations) made by the bench."""
+    from bench import corpus as gen
+
+    out = tmp_path_factory.mktemp("generated") / "corpus"
+    gen.generate_corpus(out, 100, processes=1)
+    return out
+
+
+@pytest.mark.parametrize("source", ["bundled", "generated"])
+def test_paragraph_writer_writes_what_whoosh_writes(tmp_path, request, source):
+    root = REPO / "corpus" if source == "bundled" else request.getfixturevalue("generated_corpus")
     # limitmb=1 makes both pools spill to sorted runs, so the merge path is covered too.
     records = corpus_records(root) * 12  # common words fill several 128-posting blocks
+    assert records
     write(tmp_path / "whoosh", records, SegmentWriter)
     write(tmp_path / "ours", records, ParagraphWriter)
     expected, ours = segment_contents(tmp_path / "whoosh"), segment_contents(tmp_path / "ours")

@@ -93,7 +93,9 @@ def live_server(app) -> Iterator[str]:
     """Serve app with waitress on a free loopback port in a thread; yields the base URL."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="docsearch-test")
+    from web import SERVER_OPTIONS
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     try:

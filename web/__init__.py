@@ -7,13 +7,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import PathConverter
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                               "object-src 'none'; frame-ancestors 'none'",
+                               "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+                               "form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+
+
+MAX_REQUEST_BYTES = 64 * 1024  # every page is a GET: a request body is never needed
+SERVER_OPTIONS = {"max_request_body_size": MAX_REQUEST_BYTES, "ident": "docsearch"}  # waitress
+
+
+class DocumentIdConverter(PathConverter):
+    """A path that may hold any character, newlines and other control characters included
+    (a file's name can), so that every indexed document is reachable from its link."""
+
+    regex = "[^/](?s:.)*?"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         FACET_SIZE=10,
         FACET_MORE=100,
         PAGE_SIZE=10,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -34,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web.searcher import open_live_index
     from web.views import nice_date
 
+    app.url_map.converters["anypath"] = DocumentIdConverter
     open_live_index(app)
     register_error_pages(app)
     app.after_request(_security_headers)

@@ -17,7 +17,7 @@ def search():
     return jsonify(run_search(read_state(request.args)))
 
 
-@bp.get("/documents/<path:doc_id>")
+@bp.get("/documents/<anypath:doc_id>")
 def document(doc_id: str):
     """One document with all its paragraphs, as JSON; 404 when it is not indexed."""
     data = document_data(doc_id)

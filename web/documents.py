@@ -33,7 +33,7 @@ def highlighted(value: str | None) -> int | None:
     return None
 
 
-@bp.get("/documents/<path:doc_id>")
+@bp.get("/documents/<anypath:doc_id>")
 def document(doc_id: str):
     """The whole document, each paragraph anchored as #pN; ?hl=N highlights one."""
     data = document_data(doc_id)
@@ -64,7 +64,7 @@ def people_in(paragraphs: list[dict]) -> list[dict]:
 SPEAKER_SORTS = ("oldest", "newest")
 
 
-@bp.get("/speakers/<path:name>")
+@bp.get("/speakers/<anypath:name>")
 def speaker(name: str):
     """Every paragraph one speaker said across the corpus, by date, with who they are."""
     args = read_state(request.args)

@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.errors import DocsearchError, IndexStateError, QueryError
+from search.index import damaged, is_damage
 
 TITLES = {400: "That search could not run", 404: "Not found", 405: "Method not allowed",
           500: "Something went wrong", 503: "The index is not available"}
@@ -34,8 +35,7 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(IndexStateError)
     def index_state_error(exc: IndexStateError):
         app.logger.error("index unavailable: %s", exc)
-        return error_response(503, "The search index is not available right now. "
-                                   "Build it with: docsearch index")
+        return error_response(503, f"The search index is not available right now: {exc}.")
 
     @app.errorhandler(DocsearchError)
     def docsearch_error(exc: DocsearchError):
@@ -51,3 +51,11 @@ def register_error_pages(app: Flask) -> None:
     def internal_error(exc):
         return error_response(500, "Sorry, something went wrong on our side. "
                                    "Please try again, or start a new search.")
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        if is_damage(exc):  # garbled or truncated index files, found while searching
+            app.logger.debug("reading the index failed", exc_info=exc)
+            return index_state_error(damaged(app.config["INDEX_DIR"], exc))
+        app.logger.error("unexpected error", exc_info=exc)
+        return internal_error(exc)

@@ -1,4 +1,4 @@
-"""The app's one long-lived searcher, shared by every request, one request at a time."""
+"""The app's searchers: one per request running at the same time, so requests are independent."""
 
 from __future__ import annotations
 
@@ -11,59 +11,71 @@ from search.index import LiveIndex
 from search.query import warm_up
 
 EXTENSION = "docsearch.index"
+IDLE_KEPT = 16  # searchers kept open for the next requests (waitress runs 8 threads)
 
 
-class SharedLiveIndex:
-    """The app's LiveIndex, opened on first use (a missing index is then a friendly page,
-    not a crash), and a lock a request holds while it uses the searcher.
+class SearcherPool:
+    """LiveIndexes over the app's index, each lent to one request at a time.
 
-    Requests take turns because Whoosh readers are not thread-safe: a matcher seeks and reads
-    the segment's shared postings file, so two threads reading through one reader can read
-    each other's bytes (seen under load as zlib "truncated stream" errors). One shared reader
-    keeps one set of caches; with Python's GIL, little parallelism is lost. Each new
-    searcher is warmed up (facet columns and the like) before a request uses it.
+    Whoosh readers are not thread-safe (a matcher seeks and reads the segment's shared
+    postings file, so two threads reading through one reader can read each other's bytes),
+    but separate readers are. So each request borrows a LiveIndex of its own, opening one
+    when all are lent out, and a slow search stalls nobody else. The posting arrays, facet
+    columns and word lists built from the readers are shared by readers over the same
+    segments (search.matches.Generation), so a pool costs little more than one searcher.
+    Each new searcher is warmed up (facet columns and the like) before a request uses it.
+    The index is opened on first use: a missing index is then a friendly page, not a crash.
     """
 
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
-        self.lock = threading.RLock()
-        self._live: LiveIndex | None = None
+        self._idle: list[LiveIndex] = []
+        self._lock = threading.Lock()
 
-    def searcher(self):
-        """The current searcher; IndexStateError while there is no usable index."""
-        with self.lock:
-            if self._live is None:
-                self._live = LiveIndex(self.index_dir, on_open=warm_up)
-            return self._live.searcher()
+    def acquire(self) -> LiveIndex:
+        """A LiveIndex for this request only; IndexStateError while there is no usable index."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return LiveIndex(self.index_dir, on_open=warm_up)
+
+    def release(self, live: LiveIndex) -> None:
+        """Give a LiveIndex back once its request has ended."""
+        with self._lock:
+            if len(self._idle) < IDLE_KEPT:
+                self._idle.append(live)
+                return
+        live.close()
 
     def close(self) -> None:
-        """Release the index files."""
-        with self.lock:
-            if self._live is not None:
-                self._live.close()
-                self._live = None
+        """Release the index files of every idle searcher."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for live in idle:
+            live.close()
 
 
 def open_live_index(app: Flask) -> None:
-    """Attach the app's SharedLiveIndex (opened now when possible) and release its lock
-    at the end of every request that took it."""
-    shared = SharedLiveIndex(app.config["INDEX_DIR"])
+    """Attach the app's SearcherPool (its first searcher opened now when possible) and give
+    back the searcher of every request that borrowed one."""
+    pool = SearcherPool(app.config["INDEX_DIR"])
     try:
-        shared.searcher()
-    except IndexStateError:
-        app.logger.warning("no usable index at %s yet", app.config["INDEX_DIR"])
-    app.extensions[EXTENSION] = shared
+        pool.release(pool.acquire())
+    except IndexStateError as exc:
+        app.logger.warning("no usable index at %s yet: %s", app.config["INDEX_DIR"], exc)
+    app.extensions[EXTENSION] = pool
 
     @app.teardown_request
     def release_searcher(_exc: BaseException | None) -> None:
-        if g.pop("docsearch_lock_held", False):
-            shared.lock.release()
+        live = g.pop("docsearch_live", None)
+        if live is not None:
+            pool.release(live)
 
 
 def current_searcher():
-    """The searcher for this request; the request holds it until it ends."""
-    shared = current_app.extensions[EXTENSION]
-    if not g.get("docsearch_lock_held"):
-        shared.lock.acquire()
-        g.docsearch_lock_held = True
-    return shared.searcher()
+    """The searcher for this request, its own until the request ends."""
+    live = g.get("docsearch_live")
+    if live is None:
+        live = current_app.extensions[EXTENSION].acquire()
+        g.docsearch_live = live
+    return live.searcher()

@@ -1,0 +1,103 @@
+"""Attributions as data: speaker, cue, kind and the span of the words, in the original text."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from search.attributions import Attribution
+from search.cues import trie_pattern
+from search.extraction import extract_document, normalise, normalise_mapped
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def attributions(*paragraphs: str) -> list[list[tuple[str, str, str, str]]]:
+    """(speaker, cue, kind, covered words) per attribution, per paragraph."""
+    facts = extract_document(list(paragraphs), "A story", None)
+    return [[(a.speaker, a.cue, a.kind, text[a.quote[0]:a.quote[1]]) for a in p.attributions]
+            for text, p in zip(paragraphs, facts.paragraphs, strict=True)]
+
+
+def test_quote_before_cue_is_direct_and_spans_the_quoted_words():
+    assert attributions('"The dam will hold," said Petra Lindqvist.') == [
+        [("Petra Lindqvist", "said", "direct", "The dam will hold")]]
+
+
+def test_quote_after_colon_is_direct():
+    assert attributions('Petra Lindqvist said: "The dam will hold."') == [
+        [("Petra Lindqvist", "said", "direct", "The dam will hold.")]]
+
+
+def test_reported_clause_is_indirect_without_that():
+    assert attributions("Petra Lindqvist warned that the dam would not hold.") == [
+        [("Petra Lindqvist", "warned", "indirect", "the dam would not hold")]]
+
+
+def test_reported_clause_with_quoted_words_is_mixed():
+    assert attributions('Petra Lindqvist said the dam was "close to failing" after the rain.') \
+        == [[("Petra Lindqvist", "said", "mixed", 'the dam was "close to failing" after the rain')]]
+
+
+def test_according_to_reports_the_clause_before_it():
+    assert attributions("The levee broke at noon, according to Petra Lindqvist.") == [
+        [("Petra Lindqvist", "according to", "indirect", "The levee broke at noon")]]
+
+
+def test_quote_continuing_from_previous_paragraph_has_no_cue():
+    result = attributions('"The dam will hold," said Petra Lindqvist.', '"We built it well."')
+    assert result[1] == [("Petra Lindqvist", "", "direct", "We built it well.")]
+
+
+def test_spans_are_in_the_original_text_despite_normalisation():
+    text = ("\u201cWe  will\u2014not\u2014back down,\u201d   Petra  Lindqvist\u2019s aide, "
+            "Omar Reyes, said.")
+    [[(speaker, cue, kind, words)]] = attributions(text)
+    assert (speaker, cue, kind) == ("Omar Reyes", "said", "direct")
+    assert words == "We  will\u2014not\u2014back down"
+
+
+def test_two_speakers_in_one_paragraph_each_get_their_words():
+    text = ("Petra Lindqvist said the dam would hold. Omar Reyes, the city engineer, "
+            "disputed that, saying the spillway was blocked.")
+    found = attributions(text)[0]
+    assert ("Petra Lindqvist", "said", "indirect", "the dam would hold") in found
+    assert any(a[0] == "Omar Reyes" and "spillway was blocked" in a[3] for a in found)
+
+
+def test_normalise_mapped_agrees_with_normalise():
+    text = "  A\u00a0b\u2014c  \u2018d\u2019 e\u2013f.Next state department  "
+    normalised, origin = normalise_mapped(text)
+    assert normalised == normalise(text)
+    assert len(origin) == len(normalised)
+    assert text[origin[normalised.index("Next")]:].startswith("Next")
+
+
+def test_attribution_round_trips_through_its_dict():
+    attribution = Attribution("Petra Lindqvist", "said", "indirect", (3, 9))
+    assert Attribution.from_dict(attribution.as_dict()) == attribution
+
+
+def test_extract_json_has_attributions(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text('Dam holds\n\n"The dam will hold," said Petra Lindqvist.\n',
+                     encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "search.cli", "extract", str(story), "--json"],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout.splitlines()[-1])
+    [attribution] = record["attributions"]
+    assert set(attribution) == {"speaker", "cue", "kind", "quote"}
+    start, end = attribution["quote"]
+    assert record["text"][start:end] == "The dam will hold"
+
+
+def test_trie_pattern_matches_exactly_its_words():
+    words = ["said", "says", "say", "stated", "warned", "warns"]
+    pattern = re.compile(r"\b" + trie_pattern(words) + r"\b")
+    text = "sa said says say stated sayx warned warn warns swarned"
+    assert [m.group() for m in pattern.finditer(text)] == [
+        "said", "says", "say", "stated", "warned", "warns"]
