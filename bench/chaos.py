@@ -16,6 +16,7 @@ survived and the counts; exits 1 if anything was wrong.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -36,7 +37,7 @@ if str(HERE.parent) not in sys.path:  # `python bench/chaos.py` from anywhere
 
 from bench import corpus as gen  # noqa: E402
 from search.documents import document_id, iter_document_paths, read_document  # noqa: E402
-from search.errors import DocumentError  # noqa: E402
+from search.errors import DocsearchError, DocumentError  # noqa: E402
 from search.index import DOCUMENT, ID_FIELD, PARAGRAPH, TEXT_FIELD, open_index  # noqa: E402
 
 REPO = HERE.parent
@@ -134,7 +135,8 @@ def wait_gone(run: Run, tally: Tally, what: str) -> None:
     if run.running() or left:
         tally.problems.append(f"{what}: processes {sorted(left)} still running "
                               f"{GONE_WITHIN_S:.0f} s after the kill")
-        os.killpg(run.pid, signal.SIGKILL)  # only our own run's group, to go on
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)  # only our own run's group, to go on
         run.process.wait()
     else:
         tally.slowest_exit_s = max(tally.slowest_exit_s, time.monotonic() - killed_at)
@@ -214,13 +216,13 @@ def index_round(ctx: Chaos, how: signal.Signals, rebuild: bool, share: float) ->
     """Start `docsearch index` and kill it at a random moment of its expected run time."""
     args = ["index", str(ctx.corpus), "--index", str(ctx.index_dir), "--wait", "30"]
     run = ctx.start([*args, "--rebuild"] if rebuild else args)
-    expected_s = ctx.run_s * (1.0 if rebuild else max(share, 0.25))
-    moment = run.started + ctx.rng.uniform(0.05, 0.95) * expected_s
+    kind = "indexer --rebuild" if rebuild else f"indexer {share:.0%} changed"
+    moment = ctx.moment(kind, run.started, 1.0 if rebuild else max(share, 0.25))
     while run.running() and time.monotonic() < moment:
         time.sleep(0.01)
     what = f"round {ctx.round}: indexer {how.name}{' --rebuild' if rebuild else ''}"
     if not run.running():
-        ctx.tally.missed += 1
+        ctx.missed(kind, run.started)
         check_started(run, ctx.tally, what)
         return
     os.kill(run.pid, how)
@@ -238,12 +240,13 @@ def worker_round(ctx: Chaos, how: signal.Signals) -> None:
     while run.running() and not workers:
         workers = workers_of(run.pid)
         time.sleep(0.01)
-    moment = time.monotonic() + ctx.rng.uniform(0.0, 0.7) * ctx.run_s
+    workers_started = time.monotonic()
+    moment = ctx.moment("worker", workers_started, 0.7)
     while run.running() and time.monotonic() < moment:
         time.sleep(0.01)
     alive = [pid for pid in workers if pid in workers_of(run.pid)]
     if not alive:
-        ctx.tally.missed += 1
+        ctx.missed("worker", workers_started)
     else:
         os.kill(ctx.rng.choice(alive), how)
         ctx.tally.kill("worker", how)
@@ -265,14 +268,15 @@ def serve_round(ctx: Chaos, how: signal.Signals) -> None:
     port = free_port()
     run = ctx.start(["serve", "--watch", "--corpus", str(ctx.corpus), "--index",
                      str(ctx.index_dir), "--port", str(port), "--wait", "30"])
-    moment = run.started + ctx.rng.uniform(0.05, 0.95) * ctx.run_s
+    moment = ctx.moment("serve", run.started, 1.0)
     while run.running() and time.monotonic() < moment and "serving" not in run.stderr():
         time.sleep(0.01)
     what = f"round {ctx.round}: serve --watch {how.name}"
     if not run.running() or "serving" in run.stderr():
-        ctx.tally.missed += 1  # the sync was over: not a kill mid-sync
+        ctx.missed("serve", run.started)  # the sync was over: not a kill mid-sync
         check_started(run, ctx.tally, what)
-        os.killpg(run.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
         run.process.wait()
         return
     os.kill(run.pid, how)
@@ -294,8 +298,9 @@ class Chaos:
         self.rng = random.Random(seed)
         self.tally = Tally()
         self.removed: dict[Path, bytes] = {}
+        self.durations: dict[str, float] = {}  # kind of round -> how long one took unkilled
         self.round = 0
-        self.runs = 0
+        self.runs: list[Run] = []
         gen.generate_corpus(self.corpus, paragraphs, seed=seed, processes=1)
         (self.corpus / gen.MANIFEST).unlink()  # the corpus changes: it is no longer that
         started = time.monotonic()
@@ -306,8 +311,27 @@ class Chaos:
 
     def start(self, args: list[str]) -> Run:
         """Start one docsearch process."""
-        self.runs += 1
-        return Run(args, self.logs, self.runs)
+        run = Run(args, self.logs, len(self.runs) + 1)
+        self.runs.append(run)
+        return run
+
+    def moment(self, kind: str, start: float, share_of_full_run: float) -> float:
+        """A random moment within the time a run of this kind is expected to take."""
+        expected = self.durations.get(kind, self.run_s * share_of_full_run)
+        return start + self.rng.uniform(0.05, 0.9) * expected
+
+    def missed(self, kind: str, start: float) -> None:
+        """Note a run that ended before its moment: such runs are quicker than thought."""
+        self.tally.missed += 1
+        self.durations[kind] = time.monotonic() - start
+
+    def stop_all(self) -> None:
+        """Kill whatever this chaos run started that still runs (after an error)."""
+        for run in self.runs:
+            if run.running() or group_members(run.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(run.pid, signal.SIGKILL)
+            run.process.wait()
 
     def play(self, kills: int, max_rounds: int) -> None:
         """Rounds of change-then-kill until `kills` kills (or max_rounds rounds)."""
@@ -337,7 +361,11 @@ class Chaos:
         if code != 0:
             self.tally.problems.append(f"the final run failed (exit {code}): {final.stderr()}")
         expected = expected_paragraphs(self.corpus)
-        indexed, duplicates = indexed_paragraphs(self.index_dir)
+        try:
+            indexed, duplicates = indexed_paragraphs(self.index_dir)
+        except DocsearchError as exc:
+            self.tally.problems.append(f"the index cannot be read: {exc}")
+            indexed, duplicates = set(), 0
         if duplicates:
             self.tally.problems.append(f"{duplicates} duplicate paragraph ids")
         if indexed != expected:
@@ -384,11 +412,14 @@ def main(argv: list[str] | None = None) -> int:
     if not Path("/proc/self/stat").exists():
         raise SystemExit("chaos.py follows processes through /proc (Linux)")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="docsearch-chaos-"))
+    chaos = None
     try:
         chaos = Chaos(workdir, args.paragraphs, args.seed)
         chaos.play(args.kills, max_rounds=args.kills * 4)
         result = chaos.finish()
     finally:
+        if chaos is not None:
+            chaos.stop_all()
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(result, indent=2) if args.json else "\n".join(report_lines(result)))

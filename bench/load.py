@@ -1,14 +1,20 @@
 """Load test on loopback: concurrent clients against `docsearch serve --watch` while documents
-are added.
+are added, first without and then with hostile queries mixed in.
 
-A temporary corpus (the bundled one plus generated documents) is indexed and served by a
-subprocess on 127.0.0.1. Client threads, each with one keep-alive `http.client` connection,
-run a mix of searches with facets, document, speaker and API requests for a fixed time, while
-another loop runs `docsearch add` every few seconds with a document holding a unique marker
-word. At the end every marker must be searchable. Stops by itself; prints requests/s,
-p50/p95/p99 latency and the error count (any non-2xx except intended 404s).
+A temporary corpus (the bundled one, generated statements and a slice of bench/corpus.py's
+synthetic corpus, whose 40,000-word vocabulary gives fuzzy words something to expand over) is
+indexed and served by a subprocess on 127.0.0.1. Client threads, each with one keep-alive
+`http.client` connection, run a mix of searches with facets, document, speaker and API
+requests for a fixed time, while another loop runs `docsearch add` every few seconds with a
+document holding a unique marker word. This runs twice: a baseline, then the same load with
+a hostile request every few seconds (ten fuzzy words, a 1,000-character query of misspelt
+words, a wide range or wildcard). Each hostile request must end within the search time limit
+(plus a margin), answered 200 or refused with 400, and the other clients' p95 must stay
+within 2x of the baseline's. At the end every marker must be searchable. Stops by itself;
+prints requests/s, p50/p95/p99 latency and the error count of both runs, and the hostile
+requests' latencies.
 
-    python bench/load.py --seconds 60 --clients 20
+    python bench/load.py --seconds 15 --clients 8
 """
 
 from __future__ import annotations
@@ -30,7 +36,14 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # `python bench/load.py` from anywhere
+    sys.path.insert(0, str(REPO))
+
+from bench import corpus as synthetic  # noqa: E402
+from search.query import MAX_QUERY_CHARS, SEARCH_TIME_LIMIT_S  # noqa: E402
+
 HOST = "127.0.0.1"
+HOSTILE_MARGIN_S = 1.0  # beyond the time limit: answering, and a loaded machine
 DOCSEARCH = [sys.executable, "-m", "search.cli"]
 SPEAKERS = [("Maria Lopez", "spokesperson", "the Foreign Ministry"),
             ("John Kirby", "spokesperson", "the State Department"),
@@ -76,10 +89,13 @@ def generated_document(number: int, rng: random.Random) -> str:
             f'"There will be no quick answer on {other}," {name} told reporters.\n')
 
 
-def make_corpus(folder: Path, generated: int, seed: int) -> Path:
-    """The bundled corpus plus generated documents, in folder/corpus."""
+def make_corpus(folder: Path, generated: int, seed: int, paragraphs: int = 0) -> Path:
+    """The bundled corpus, generated statements and `paragraphs` of the synthetic corpus,
+    in folder/corpus."""
     corpus = folder / "corpus"
     shutil.copytree(REPO / "corpus", corpus)
+    if paragraphs:
+        synthetic.generate_corpus(corpus / "synthetic", paragraphs, processes=1)
     rng = random.Random(seed)
     for number in range(generated):
         path = corpus / "generated" / f"statement_{number:04d}.txt"
@@ -152,6 +168,78 @@ def request_mix(port: int) -> list[tuple[str, str, int]]:
     return mix
 
 
+def misspelt(word: str, rng: random.Random) -> str:
+    """word with two letters swapped and one doubled: unknown to the index, near a known word."""
+    if len(word) < 4:
+        return word + word[-1] + "q"
+    i = rng.randrange(1, len(word) - 2)
+    swapped = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    j = rng.randrange(len(swapped))
+    return swapped[:j] + swapped[j] + swapped[j:]
+
+
+def hostile_queries(rng: random.Random, count: int = 24) -> list[str]:
+    """Expensive queries: ten fuzzy words, a maximal query of misspelt words, wide ranges and
+    wildcards, all over the synthetic vocabulary."""
+    words = [word for word in synthetic.tables().words[:20_000] if len(word) >= 5]
+    queries = []
+    for number in range(count):
+        kind = number % 4
+        if kind == 0:
+            queries.append(" ".join(f"{word}~2" for word in rng.sample(words, 10)))
+        elif kind == 1:
+            text = ""
+            while len(text) < MAX_QUERY_CHARS - 20:
+                text += misspelt(rng.choice(words), rng) + " "
+            queries.append(text.strip())
+        elif kind == 2:
+            first, second = sorted(rng.sample("abcdefghijklmnoprstuvw", 2))
+            queries.append(rng.choice(["text", "title", "organisation"])
+                           + f":[{first} TO {second}]")
+        else:
+            queries.append(" OR ".join(f"*{word[1:3]}*" for word in rng.sample(words, 4)))
+    return queries
+
+
+def hostile_loop(port: int, queries: list[str], every: float, deadline: float,
+                 hostile: Tally) -> None:
+    """Every `every` seconds until the deadline, one hostile search on a new connection; a
+    hostile request must be answered 200 or refused with 400 within the time limit."""
+    limit = SEARCH_TIME_LIMIT_S + HOSTILE_MARGIN_S
+    number = 0
+    while time.monotonic() + every <= deadline:
+        tick = time.monotonic()
+        q = queries[number % len(queries)]
+        path = ("/api/search?" if number % 2 else "/?") + urlencode({"q": q})
+        started = time.perf_counter()
+        try:
+            status = get_status(port, path, timeout=60)
+            error = None if status in (200, 400) else f"{status} for {path[:80]}"
+        except (OSError, http.client.HTTPException) as exc:
+            error = f"{type(exc).__name__}: {exc} for {path[:80]}"
+        seconds = time.perf_counter() - started
+        if error is None and seconds > limit:
+            error = f"took {seconds:.1f} s (limit {limit:g} s) for {path[:80]}"
+        hostile.record("hostile", seconds, error)
+        if error:  # slow ones count in the latencies too
+            with hostile.lock:
+                hostile.latencies.append(seconds)
+        number += 1
+        time.sleep(max(0.0, every - (time.monotonic() - tick)))
+
+
+def get_status(port: int, path: str, timeout: float) -> int:
+    """GET path on a new connection; the status (the body is read and dropped)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
 def client_loop(port: int, mix: list, deadline: float, tally: Tally, seed: int) -> None:
     """One client: requests from the mix over one keep-alive connection until the deadline."""
     rng = random.Random(seed)
@@ -185,15 +273,16 @@ class Adds:
 
 
 def add_loop(folder: Path, corpus: Path, index_dir: Path, every: float, deadline: float,
-             adds: Adds) -> None:
-    """Every `every` seconds until the deadline, `docsearch add` a document with a new marker."""
-    incoming = folder / "incoming"
+             adds: Adds, run: str = "") -> None:
+    """Every `every` seconds until the deadline, `docsearch add` a document with a new marker
+    (run tells the markers and files of one run from another's)."""
+    incoming = folder / f"incoming{run}"
     incoming.mkdir()
     number = 0
     while time.monotonic() + every <= deadline:
         tick = time.monotonic()
-        marker = f"loadmark{number:04d}q"
-        path = incoming / f"added_{number:04d}.txt"
+        marker = f"loadmark{run}{number:04d}q"
+        path = incoming / f"added{run}_{number:04d}.txt"
         path.write_text(f"Added statement {number}\n\nMay 16, 2017\n\n"
                         f'"The {marker} programme starts today," said Maria Lopez, the '
                         "spokesperson of the Foreign Ministry.\n", encoding="utf-8")
@@ -230,12 +319,12 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 
 def run(args: argparse.Namespace) -> dict:
-    """Set up, serve, load, add, check; the figures as a dict."""
+    """Set up, serve, load without then with hostile queries, check; the figures as a dict."""
     folder = Path(tempfile.mkdtemp(prefix="docsearch-load-"))
     server = None
     log = (folder / "serve.log").open("w")
     try:
-        corpus = make_corpus(folder, args.generated, args.seed)
+        corpus = make_corpus(folder, args.generated, args.seed, args.paragraphs)
         index_dir = folder / "index"
         subprocess.run([*DOCSEARCH, "index", str(corpus), "--index", str(index_dir)],
                        check=True, capture_output=True, timeout=600)
@@ -246,21 +335,17 @@ def run(args: argparse.Namespace) -> dict:
             stdout=subprocess.DEVNULL, stderr=log)
         wait_until_serving(port, server)
         mix = request_mix(port)
-        tally, adds = Tally(), Adds()
-        started = time.monotonic()
-        deadline = started + args.seconds
-        threads = [threading.Thread(target=client_loop, args=(port, mix, deadline, tally, i),
-                                    daemon=True) for i in range(args.clients)]
-        threads.append(threading.Thread(
-            target=add_loop, args=(folder, corpus, index_dir, args.add_every, deadline, adds),
-            daemon=True))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=args.seconds + 180)
-        elapsed = time.monotonic() - started
+        adds = Adds()
+        result = {"baseline": phase(args, port, mix, folder, corpus, index_dir, adds, None)}
+        queries = hostile_queries(random.Random(args.seed)) if args.hostile_every > 0 else []
+        if queries:
+            result["hostile"] = phase(args, port, mix, folder, corpus, index_dir, adds, queries)
         missing = unsearchable(port, adds.markers, args.settle)
-        return figures(args, tally, adds, missing, elapsed)
+        result["added"] = {
+            "added": len(adds.markers), "add_failures": adds.failures,
+            "add_seconds_p50": round(percentile(sorted(adds.seconds), 0.5), 2),
+            "added_unsearchable": missing}
+        return result
     finally:
         if server is not None:
             stop(server)
@@ -269,6 +354,40 @@ def run(args: argparse.Namespace) -> dict:
             print(f"load: kept {folder} (server log: {folder / 'serve.log'})", file=sys.stderr)
         else:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def phase(args: argparse.Namespace, port: int, mix: list, folder: Path, corpus: Path,
+          index_dir: Path, adds: Adds, hostile: list[str] | None) -> dict:
+    """One timed run of the clients and the add loop (and the hostile loop when given)."""
+    tally, hostile_tally = Tally(), Tally()
+    started = time.monotonic()
+    deadline = started + args.seconds
+    threads = [threading.Thread(target=client_loop, args=(port, mix, deadline, tally, i),
+                                daemon=True) for i in range(args.clients)]
+    threads.append(threading.Thread(
+        target=add_loop, args=(folder, corpus, index_dir, args.add_every, deadline, adds,
+                               f"{'h' if hostile else 'b'}"),
+        daemon=True))
+    if hostile:
+        threads.append(threading.Thread(
+            target=hostile_loop, args=(port, hostile, args.hostile_every, deadline, hostile_tally),
+            daemon=True))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=args.seconds + 180)
+    figures = client_figures(args, tally, time.monotonic() - started)
+    if hostile:
+        latencies = sorted(hostile_tally.latencies)
+        figures["hostile"] = {
+            "requests": len(latencies),
+            "limit_s": SEARCH_TIME_LIMIT_S + HOSTILE_MARGIN_S,
+            "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+            "max_ms": round(latencies[-1] * 1000, 1) if latencies else 0.0,
+            "by_status_errors": hostile_tally.errors[:10],
+            "failures": len(hostile_tally.errors),
+        }
+    return figures
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -281,9 +400,8 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
 
 
-def figures(args: argparse.Namespace, tally: Tally, adds: Adds, missing: list[str],
-            elapsed: float) -> dict:
-    """The report: throughput, latency percentiles, errors and the added documents' fate."""
+def client_figures(args: argparse.Namespace, tally: Tally, elapsed: float) -> dict:
+    """One phase's throughput, latency percentiles and errors."""
     latencies = sorted(tally.latencies)
     requests = len(latencies) + len(tally.errors)
     return {
@@ -297,36 +415,58 @@ def figures(args: argparse.Namespace, tally: Tally, adds: Adds, missing: list[st
         "errors": len(tally.errors),
         "error_samples": tally.errors[:10],
         "by_kind": dict(sorted(tally.kinds.items())),
-        "added": len(adds.markers),
-        "add_failures": adds.failures,
-        "add_seconds_p50": round(percentile(sorted(adds.seconds), 0.5), 2),
-        "added_unsearchable": missing,
     }
+
+
+def p95_ratio(result: dict) -> float | None:
+    """The other clients' p95 with hostile queries over their p95 without."""
+    if "hostile" not in result:
+        return None
+    baseline = result["baseline"]["latency_ms"]["p95"] or 0.1
+    return round(result["hostile"]["latency_ms"]["p95"] / baseline, 2)
 
 
 def print_figures(result: dict) -> None:
     """The figures as a few readable lines."""
-    latency = result["latency_ms"]
-    print(f"{result['clients']} clients for {result['seconds']} s: {result['requests']} "
-          f"requests, {result['requests_per_s']} requests/s")
-    print(f"latency ms: p50 {latency['p50']}  p95 {latency['p95']}  p99 {latency['p99']}  "
-          f"max {result['max_ms']}")
-    print(f"errors: {result['errors']}" + "".join(f"\n  {e}" for e in result["error_samples"]))
-    print("by kind: " + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()))
-    print(f"added with `docsearch add`: {result['added']} (median {result['add_seconds_p50']} s "
-          f"each), failed: {len(result['add_failures'])}, not searchable at the end: "
-          f"{len(result['added_unsearchable'])}"
-          + "".join(f"\n  {f}" for f in result["add_failures"] + result["added_unsearchable"]))
+    for name in ("baseline", "hostile"):
+        if name not in result:
+            continue
+        run = result[name]
+        latency = run["latency_ms"]
+        print(f"{name}: {run['clients']} clients for {run['seconds']} s: {run['requests']} "
+              f"requests, {run['requests_per_s']} requests/s")
+        print(f"  latency ms: p50 {latency['p50']}  p95 {latency['p95']}  p99 {latency['p99']}"
+              f"  max {run['max_ms']}")
+        print(f"  errors: {run['errors']}" + "".join(f"\n    {e}" for e in run["error_samples"]))
+        if "hostile" in run:
+            hostile = run["hostile"]
+            print(f"  hostile requests: {hostile['requests']}, p50 {hostile['p50_ms']} ms, max "
+                  f"{hostile['max_ms']} ms (limit {hostile['limit_s']:g} s), failed: "
+                  f"{hostile['failures']}"
+                  + "".join(f"\n    {e}" for e in hostile["by_status_errors"]))
+    if (ratio := p95_ratio(result)) is not None:
+        print(f"p95 of the other clients with hostile queries / without: {ratio} (at most 2)")
+    added = result["added"]
+    print(f"added with `docsearch add`: {added['added']} (median {added['add_seconds_p50']} s "
+          f"each), failed: {len(added['add_failures'])}, not searchable at the end: "
+          f"{len(added['added_unsearchable'])}"
+          + "".join(f"\n  {f}" for f in added["add_failures"] + added["added_unsearchable"]))
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60.0, help="load duration (default 60)")
-    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
+    parser.add_argument("--seconds", type=float, default=15.0,
+                        help="duration of each of the two runs (default 15)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--generated", type=int, default=300,
                         help="generated documents beside the bundled corpus (default 300)")
+    parser.add_argument("--paragraphs", type=int, default=3000,
+                        help="paragraphs of bench/corpus.py's synthetic corpus (default 3000)")
+    parser.add_argument("--hostile-every", type=float, default=3.0, metavar="SECONDS",
+                        help="how often a hostile query is sent in the second run "
+                             "(default 3; 0: no second run)")
     parser.add_argument("--add-every", type=float, default=2.0, metavar="SECONDS",
                         help="how often `docsearch add` feeds a document (default 2)")
     parser.add_argument("--threads", type=int, default=8, help="server threads (default 8)")
@@ -339,17 +479,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the load test; exit 1 when any request failed or an added document is missing."""
+    """Run the load test; exit 1 when any request failed, a hostile one took too long, the
+    other clients' p95 more than doubled, or an added document is missing."""
     args = build_parser().parse_args(argv)
     if args.clients < 1 or args.seconds <= 0:
         print("load: --clients and --seconds must be positive", file=sys.stderr)
         return 2
     result = run(args)
+    result["p95_ratio"] = p95_ratio(result)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print_figures(result)
-    ok = not result["errors"] and not result["add_failures"] and not result["added_unsearchable"]
+    added = result["added"]
+    runs = [result[name] for name in ("baseline", "hostile") if name in result]
+    ok = (not any(run["errors"] for run in runs) and not added["add_failures"]
+          and not added["added_unsearchable"]
+          and not result.get("hostile", {}).get("hostile", {}).get("failures")
+          and (result["p95_ratio"] is None or result["p95_ratio"] <= 2))
     return 0 if ok else 1
 
 

@@ -152,6 +152,13 @@ def _add_query(commands) -> None:
     parser.add_argument("--limit", type=int, default=10, metavar="N", help="hits per page")
     parser.add_argument("--page", type=int, default=1, metavar="N", help="page number, from 1")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quotes-only", action="store_true",
+                        help="only paragraphs quoting or reporting a speaker")
+    parser.add_argument("--format", choices=("text", "json", "csv", "jsonl"), default=None,
+                        help="text (default), json (as --json), or csv/jsonl: every match "
+                             "(at most 10,000 rows; --limit and --page ignored) with columns "
+                             "document, paragraph, date, speakers, organisations, quote, text, "
+                             "link")
     _index_option(parser)
     parser.set_defaults(handler=run_query)
 
@@ -160,7 +167,10 @@ def _add_extract(commands) -> None:
     parser = commands.add_parser(
         "extract", help="print the paragraphs and metadata extracted from files",
         description="Read files and print, per body paragraph, its speakers, organisations "
-                    "and dates. With --json, one JSON object per line.")
+                    "and dates. With --json, one JSON object per line. Reads text (.txt .md), "
+                    "HTML (.html .htm), PDF (.pdf; scanned pages by OCR when Tesseract is "
+                    "installed), Word (.docx .odt), e-mail (.eml .mbox, attachments too) and "
+                    "images (.png .jpg .jpeg .tif .tiff, by OCR).")
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("--json", action="store_true", help="one JSON object per paragraph")
     parser.set_defaults(handler=run_extract)
@@ -302,14 +312,31 @@ def run_query(args: argparse.Namespace) -> int:
     request = SearchRequest(
         q=args.query, speakers=args.speaker, organisations=args.organisation,
         documents=args.document, date_from=args.date_from, date_to=args.date_to,
-        sort=args.sort, page=args.page, page_size=args.limit)
+        sort=args.sort, page=args.page, page_size=args.limit, quotes_only=args.quotes_only)
     index_dir = index_dir_from(args.index)
+    if args.format in ("csv", "jsonl"):
+        return print_export(index_dir, request, args.format)
     with reading(index_dir), open_index(index_dir).searcher() as searcher:
         result = search(searcher, request)
-    if args.json:
+    if args.json or args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print(format_results(result, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    return 0
+
+
+def print_export(index_dir: Path, request, fmt: str) -> int:
+    """`docsearch query --format csv|jsonl`: every match (bounded) on stdout; the bound, when
+    reached, is said on stderr."""
+    from search.export import EXPORT_LIMIT, export_search, export_text
+    from search.index import open_index, reading
+
+    with reading(index_dir), open_index(index_dir).searcher() as searcher:
+        export = export_search(searcher, request)
+    sys.stdout.write(export_text(export, fmt))
+    if export.truncated:
+        print(f"docsearch: exported the first {EXPORT_LIMIT:,} of {export.total:,} matching "
+              "paragraphs (the export limit)", file=sys.stderr)
     return 0
 
 
@@ -327,13 +354,14 @@ def terminal_snippet(snippet: str, color: bool) -> str:
 
 def format_results(result: dict, color: bool = False) -> str:
     """Human-readable results: hits with their metadata, then facet counts."""
-    lines = [f"{result['total']} paragraphs match"
+    noun = "paragraph matches" if result["total"] == 1 else "paragraphs match"
+    lines = [f"{result['total']:,} {noun}"
              + (f" (page {result['page']} of {result['pages']})" if result["pages"] > 1 else "")]
     if result.get("suggestion"):
         lines.append(f"Did you mean: {result['suggestion']}")
     first = (result["page"] - 1) * result["page_size"] + 1
     for rank, hit in enumerate(result["hits"], start=first):
-        where = f"{hit['title']} [{hit['document']} \u00b6{hit['paragraph']}]"
+        where = f"{hit['title']} [{hit['document']} \u00b6{hit['paragraph'] + 1}]"
         if hit["document_date"]:
             where += f", {hit['document_date']}"
         lines.append("")
@@ -344,7 +372,7 @@ def format_results(result: dict, color: bool = False) -> str:
             lines.append("   organisations: " + ", ".join(hit["organisations"]))
         lines.append("   " + terminal_snippet(hit["snippet"], color))
     for name, counts in result["facets"].items():
-        if counts and name != "month":
+        if counts:
             shown = ", ".join(f"{value} ({count})" for value, count in list(counts.items())[:10])
             lines.append(f"\n{name}: {shown}")
     return "\n".join(lines)
@@ -358,7 +386,7 @@ def _person(hit: dict, name: str) -> str:
 
 def run_extract(args: argparse.Namespace) -> int:
     """`docsearch extract`: print each paragraph's extracted metadata."""
-    from search.documents import read_document
+    from search.documents import read_documents
     from search.errors import DocumentError, failure_reason
     from search.extraction import extract_document
 
@@ -366,8 +394,8 @@ def run_extract(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            doc = read_document(path)
-            facts = extract_document(doc.paragraphs, doc.title, doc.date)
+            found = [(doc, extract_document(doc.paragraphs, doc.title, doc.date))
+                     for doc in read_documents(path)]  # a mailbox's messages, attachments
         except DocumentError as exc:
             print(f"skipped: {path}: {exc}", file=sys.stderr)
             failed += 1
@@ -377,20 +405,22 @@ def run_extract(args: argparse.Namespace) -> int:
             print(f"skipped: {path}: {failure_reason(exc)}", file=sys.stderr)
             failed += 1
             continue
-        pairs = zip(doc.paragraphs, facts.paragraphs, strict=False)
-        for position, (text, para) in enumerate(pairs):
-            record = {
-                "document": doc.id, "paragraph": position, "title": doc.title,
-                "document_date": doc.date.isoformat() if doc.date else None, "text": text,
-                "speakers": para.speakers, "organisations": para.organisations,
-                "dates": para.dates,
-                "attributions": [a.as_dict() for a in para.attributions],
-            }
-            if args.json:
-                print(json.dumps(record, ensure_ascii=False))
-            else:
-                print(f"{doc.id} \u00b6{position}: speakers={para.speakers} "
-                      f"organisations={para.organisations} dates={para.dates}")
+        for doc, facts in found:
+            pairs = zip(doc.paragraphs, facts.paragraphs, strict=False)
+            for position, (text, para) in enumerate(pairs):
+                record = {
+                    "document": doc.id, "paragraph": position, "title": doc.title,
+                    "document_date": doc.date.isoformat() if doc.date else None, "text": text,
+                    "speakers": para.speakers, "organisations": para.organisations,
+                    "dates": para.dates,
+                    "attributions": [a.as_dict() for a in para.attributions],
+                }
+                if args.json:
+                    print(json.dumps(record, ensure_ascii=False))
+                else:
+                    print(f"{doc.id} \u00b6{position + 1}: speakers={para.speakers} "
+                          f"organisations={para.organisations} dates={para.dates}")
+                    print(f"    {text}")
     return EXIT_ERROR if failed == len(args.files) else 0
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import importlib
 import logging
 import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -31,8 +32,9 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024  # larger files are skipped, so memory stays bounded
+MAX_BINARY_BYTES = 200 * 1024 * 1024  # PDFs and mailboxes: parsed in bounded steps
+SNIFF_BYTES = 8192
 MAX_TITLE_CHARS = 200
 MAX_DEPTH = 256  # HTML tags nested deeper are dropped (their text kept), so work stays linear
 MAX_TAGS = 200_000  # HTML with more tags (outside script and style) is skipped: ~1 KB each
@@ -78,7 +80,92 @@ class Document:
     date: dt.date | None
     paragraphs: list[str]
     warnings: list[str] = field(default_factory=list)
-    digest: str = ""  # content_digest() of exactly the bytes parsed
+    digest: str = ""  # content_digest() of exactly the bytes parsed (the whole file)
+    author: str = ""  # an e-mail's sender, a PDF's or Word file's author
+    pages: list[int] = field(default_factory=list)  # page of each paragraph (PDF), else []
+    parent: str | None = None  # the id of the message an attachment came with
+    format: str = ""  # the Format.name it was read as
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: how it is recognised, who reads it and how large it may be."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    reader: str  # "module:function", imported on first use; (bytes, warnings) -> [Part]
+    what: str  # what is read from it, for help texts
+    large: bool = False  # may be up to MAX_BINARY_BYTES (else MAX_BYTES)
+    magic: Callable[[bytes], bool] | None = None  # recognises the format from its first bytes
+    text: bool = False  # decoded as text (so binary content is refused)
+
+
+def _is_pdf(head: bytes) -> bool:
+    return b"%PDF-" in head[:1024]
+
+
+def _is_odt(head: bytes) -> bool:
+    return (head.startswith(b"PK\x03\x04")
+            and b"application/vnd.oasis.opendocument.text" in head[:200])
+
+
+def _is_docx(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04") and (b"word/" in head or b"[Content_Types].xml" in head)
+
+
+def _is_image(head: bytes) -> bool:
+    return head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
+
+
+# One line per format; the first whose magic matches wins, else the first with the suffix.
+FORMATS = (
+    Format("PDF", (".pdf",), "search.readers.pdf:read_pdf",
+           "paragraphs rebuilt from lines (columns, headers, footers, page numbers), title, "
+           "date, author, page numbers; scanned pages by OCR", True, _is_pdf),
+    Format("OpenDocument text", (".odt",), "search.readers.office:read_odt",
+           "paragraphs and headings, title, author", magic=_is_odt),
+    Format("Word", (".docx",), "search.readers.office:read_docx",
+           "paragraphs, headings, table rows, title, author", magic=_is_docx),
+    Format("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "search.readers.ocr:read_image",
+           "text by OCR (Tesseract)", magic=_is_image),
+    Format("e-mail", (".eml",), "search.readers.mail:read_eml",
+           "subject, date, sender, own words (quotes and signature left out), attachments"),
+    Format("mailbox", (".mbox",), "search.readers.mail:read_mbox",
+           "each message as an e-mail", large=True),
+    Format("HTML", (".html", ".htm"), "search.documents:read_html",
+           "the article body, title, publication date", text=True),
+    Format("Markdown", (".md",), "search.documents:read_markdown",
+           "first line as title, date line, paragraphs", text=True),
+    Format("text", (".txt",), "search.documents:read_text",
+           "first line as title, date line, paragraphs", text=True),
+)
+SUFFIXES = frozenset(suffix for fmt in FORMATS for suffix in fmt.suffixes)
+
+
+def reader_for(name: str, head: bytes) -> Format | None:
+    """The format of a file from its first bytes, else from its name; None if unsupported."""
+    for fmt in FORMATS:
+        if fmt.magic is not None and fmt.magic(head):
+            return fmt
+    suffix = os.path.splitext(name)[1].lower()
+    return next((fmt for fmt in FORMATS if suffix in fmt.suffixes), None)
+
+
+def supported_formats() -> str:
+    """The formats read, for messages: `PDF (.pdf), Word (.docx), ...`."""
+    return ", ".join(f"{fmt.name} ({' '.join(fmt.suffixes)})" for fmt in FORMATS)
+
+
+def unsupported_reason(path: Path) -> str:
+    """Why a file is not read: its format, and the formats that are."""
+    suffix = path.suffix.lower() or "no suffix"
+    return f"unsupported format ({suffix}); docsearch reads {' '.join(sorted(SUFFIXES))}"
+
+
+def read_parts(data: bytes, fmt: Format, warnings: list[str]) -> list:
+    """The Parts fmt's reader finds in data (DocumentError when it cannot)."""
+    module, function = fmt.reader.split(":")
+    return getattr(importlib.import_module(module), function)(data, warnings)
 
 
 def content_digest(data: bytes) -> str:
@@ -136,6 +223,8 @@ def iter_document_paths(root: Path, skipped: list[tuple[str, str]] | None = None
                 _note_skipped(path, reason, skipped)
                 continue
         if path.suffix.lower() not in SUFFIXES:
+            if path.is_file() and not path.is_symlink():
+                _note_skipped(path, unsupported_reason(path), skipped)
             continue
         if path.is_file():
             yield path
@@ -171,28 +260,92 @@ def document_id(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def original_file(corpus: Path, doc_id: str) -> Path | None:
+    """The corpus file a document was read from (a mailbox for its messages, a message for
+    its attachments), or None when no regular file inside the corpus has that id."""
+    base = Path(corpus).resolve()
+    parts = doc_id.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    for end in range(len(parts), 0, -1):
+        candidate = base.joinpath(*parts[:end])
+        try:
+            resolved = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
+        if resolved.is_relative_to(base) and resolved.is_file():
+            return resolved
+    return None
+
+
 def read_document(path: Path, root: Path | None = None) -> Document:
-    """Read a text or HTML file into a Document; raise DocumentError naming what is wrong."""
+    """Read a file into a Document (the first, for a mailbox); DocumentError naming what is
+    wrong."""
+    return read_documents(path, root)[0]
+
+
+def read_documents(path: Path, root: Path | None = None) -> list[Document]:
+    """Every document a file holds: itself, or a mailbox's messages, then attachments (ids
+    `message.eml/attachment.pdf`). DocumentError naming what is wrong."""
     path = Path(path)
     if root is not None and Path(root).is_dir() and path.is_symlink():
         reason = symlink_problem(path, Path(root))
         if reason:
             raise DocumentError(reason)
-    data = _read_bytes(path)
+    data, fmt = _read_bytes(path)
     warnings: list[str] = []
     doc_id = document_id(path, root) if root is not None else path.name
-    if path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(data):
-        title, date, paragraphs = _parse_html(data, warnings)
-    else:
-        title, date, paragraphs = _parse_text(_decode_text(data, warnings), path.suffix.lower())
-    if not paragraphs:
+    digest = content_digest(data)
+    documents = []
+    for part in read_parts(data, fmt, warnings):
+        if not part.paragraphs:
+            if part.name:
+                warnings.append(f"{part.name}: no text found")
+            continue
+        paragraphs = _split_long(part.paragraphs, warnings)
+        if len(paragraphs) > MAX_PARAGRAPHS:
+            raise DocumentError(f"too many paragraphs ({len(paragraphs)}; the limit is "
+                                f"{MAX_PARAGRAPHS})")
+        pages = part.pages if len(part.pages) == len(paragraphs) else []
+        parent = None if part.parent is None else "/".join(filter(None, (doc_id, part.parent)))
+        documents.append(Document(
+            "/".join(filter(None, (doc_id, part.name))), path,
+            part.title or _title_from_name(Path(part.name or path.name)), part.date,
+            paragraphs, warnings, digest=digest, author=part.author, pages=pages,
+            parent=parent, format=fmt.name))
+    if not documents:
         raise DocumentError("no text found")
-    paragraphs = _split_long(paragraphs, warnings)
-    if len(paragraphs) > MAX_PARAGRAPHS:
-        raise DocumentError(f"too many paragraphs ({len(paragraphs)}; the limit is "
-                            f"{MAX_PARAGRAPHS})")
-    return Document(doc_id, path, title or _title_from_name(path), date, paragraphs, warnings,
-                    digest=content_digest(data))
+    return documents
+
+
+def read_text(data: bytes, warnings: list[str]) -> list:
+    """A plain text file as one Part."""
+    return _text_part(data, warnings, ".txt")
+
+
+def read_markdown(data: bytes, warnings: list[str]) -> list:
+    """A Markdown file as one Part (the title's `#` marks removed)."""
+    return _text_part(data, warnings, ".md")
+
+
+def read_html(data: bytes, warnings: list[str]) -> list:
+    """An HTML page as one Part."""
+    from search.readers import Part
+
+    return [Part("", *_parse_html(data, warnings))]
+
+
+def html_paragraphs(data: bytes, warnings: list[str]) -> list[str]:
+    """The body paragraphs of HTML (for e-mail bodies)."""
+    return _parse_html(data, warnings)[2]
+
+
+def _text_part(data: bytes, warnings: list[str], suffix: str) -> list:
+    from search.readers import Part
+
+    if _looks_like_html(data):
+        return read_html(data, warnings)
+    return [Part("", *_parse_text(_decode_text(data, warnings), suffix))]
 
 
 def open_regular_file(path: Path) -> BinaryIO:
@@ -208,26 +361,33 @@ def open_regular_file(path: Path) -> BinaryIO:
     return handle
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, read through one handle so a file swapped meanwhile is not mixed in."""
+def _read_bytes(path: Path) -> tuple[bytes, Format]:
+    """The file's bytes and format, read through one handle so a file swapped meanwhile is
+    not mixed in."""
     with open_regular_file(path) as handle:
         try:
-            _check_size(os.fstat(handle.fileno()).st_size)
-            data = handle.read(MAX_BYTES + 1)
+            size = os.fstat(handle.fileno()).st_size
+            head = handle.read(SNIFF_BYTES)
+            fmt = reader_for(path.name, head)
+            if fmt is None:
+                raise DocumentError(unsupported_reason(path))
+            limit = MAX_BINARY_BYTES if fmt.large else MAX_BYTES
+            _check_size(size, limit)
+            data = head + handle.read(max(0, limit + 1 - len(head)))
         except OSError as exc:
             raise DocumentError(f"cannot read: {exc.strerror or exc}") from exc
-    _check_size(len(data))  # it grew while being read
+    _check_size(len(data), limit)  # it grew while being read
     if not data.strip():
         raise DocumentError("empty file")
-    if _bom_encoding(data) is None and _looks_binary(data):
+    if fmt.text and _bom_encoding(data) is None and _looks_binary(data):
         raise DocumentError("binary file, not text or HTML")
-    return data
+    return data, fmt
 
 
-def _check_size(size: int) -> None:
-    if size > MAX_BYTES:
+def _check_size(size: int, limit: int = MAX_BYTES) -> None:
+    if size > limit:
         raise DocumentError(f"too large ({size / (1024 * 1024):.1f} MB; the limit is "
-                            f"{MAX_BYTES // (1024 * 1024)} MB)")
+                            f"{limit // (1024 * 1024)} MB)")
 
 
 def _split_long(paragraphs: list[str], warnings: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from search.attributions import Attribution
@@ -60,7 +61,7 @@ def extract_document(paragraphs: list[str], title: str | None = None,
         organisations = reader.organisations.read(text)
         speakers = reader.read_speakers(text)
         facts.append(ParagraphFacts(speakers, organisations, dates.read(text),
-                                    _attributions(reader, paragraph)))
+                                    _attributions(reader, paragraph, text)))
     written = _as_written(paragraphs)
     for paragraph in facts:
         paragraph.speakers = list(dict.fromkeys(written(reader.fullest(s))
@@ -73,23 +74,26 @@ def extract_document(paragraphs: list[str], title: str | None = None,
     return DocumentFacts(paragraphs=facts, people=people)
 
 
-def _as_written(paragraphs: list[str]):
+def _as_written(paragraphs: list[str]) -> Callable[[str], str]:
     """A function giving a name its apostrophes as the document writes them ('O\u2019Neill')."""
     curly = any("\u2019" in paragraph for paragraph in paragraphs)
+    known: dict[str, str] = {}
 
     def written(name: str) -> str:
         if not curly or "'" not in name:
             return name
-        typographic = name.replace("'", "\u2019")
-        return typographic if any(typographic in p for p in paragraphs) else name
+        if name not in known:
+            typographic = name.replace("'", "\u2019")
+            known[name] = typographic if any(typographic in p for p in paragraphs) else name
+        return known[name]
     return written
 
 
-def _attributions(reader: SpeakerReader, paragraph: str) -> list[Attribution]:
+def _attributions(reader: SpeakerReader, paragraph: str, text: str) -> list[Attribution]:
     """The latest paragraph's attributions, spans in the paragraph's original text."""
     found = reader.turn_attributions(paragraph)
     if reader.spoken:
-        origin = normalise_mapped(paragraph)[1]
+        origin = normalise_mapped(paragraph, text)[1]
         for speaker, cue, kind, (start, end) in reader.spoken:
             if start < end:
                 found.append(Attribution(speaker, cue, kind,
@@ -115,16 +119,22 @@ def canonical_organisation(name: str) -> str | None:
 
 def normalise(text: str) -> str:
     """Text as the extractors read it: one space between words, plain apostrophes and dashes."""
-    text = _SPACES_RE.sub(" ", text).strip()
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
-    text = text.replace("\u2014", " - ")
+    if "\u200b" in text or "\ufeff" in text:
+        text = _SPACES_RE.sub(" ", text).strip()
+    else:  # the same, faster: str.split() splits at exactly the spaces \s matches
+        text = " ".join(text.split())
+    text = text.translate(_SAME_LENGTH)
+    if "\u2014" in text:
+        text = text.replace("\u2014", " - ")
     text = _GLUED_SENTENCE_RE.sub(" ", text)
-    return _LC_HEAD_RE.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text)
+    if "epartment" in text or "inistry" in text:
+        text = _LC_HEAD_RE.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text)
+    return text
 
 
-def normalise_mapped(text: str) -> tuple[str, list[int]]:
-    """normalise(text), and for each of its characters the index it comes from in text."""
-    normalised = normalise(text)
+def normalise_mapped(text: str, normalised: str | None = None) -> tuple[str, list[int]]:
+    """normalise(text) (given when known), and for each of its characters its index in text."""
+    normalised = normalise(text) if normalised is None else normalised
     if normalised == text:
         return text, list(range(len(text)))
     origin = list(range(len(text)))

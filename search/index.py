@@ -25,9 +25,10 @@ from whoosh.analysis import CharsetFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
+from whoosh.query import Prefix
 from whoosh.support.charset import accent_map
 
-from search.documents import Document, open_regular_file, read_document
+from search.documents import Document, open_regular_file, read_document, read_documents
 from search.errors import DocsearchError, DocumentError, IndexStateError, failure_reason
 from search.extraction import DocumentFacts, extract_document
 
@@ -51,7 +52,12 @@ YEAR = "year"
 MONTH = "month"
 PEOPLE = "people"
 ATTRIBUTIONS = "attributions"
-TEXT_FIELDS = (TITLE_TEXT, TEXT_FIELD, SPEAKER_TEXT, ORGANISATION_TEXT)  # text_analyzer()'s
+PAGE = "page"  # the page of a PDF a paragraph starts on
+QUOTE = "quote"  # the attributed words of a paragraph (what its speakers said), searchable
+HAS_QUOTE = "has_quote"  # QUOTED when a paragraph has an attribution, for "quotes only"
+QUOTED = "1"
+INDEXED = "indexed"  # when the paragraph's document was (re)indexed: epoch microseconds
+TEXT_FIELDS = (TITLE_TEXT, TEXT_FIELD, SPEAKER_TEXT, ORGANISATION_TEXT, QUOTE)  # text_analyzer()'s
 
 DEFAULT_INDEX = "index"
 SEPARATOR = "|"  # joins multi-valued keyword fields; names never contain it
@@ -110,6 +116,10 @@ def schema() -> Schema:
             MONTH: ID(stored=True),
             PEOPLE: STORED(),
             ATTRIBUTIONS: STORED(),  # JSON list of Attribution.as_dict(), quote spans in text
+            PAGE: STORED(),
+            QUOTE: TEXT(analyzer=text_analyzer(), phrase=True),
+            HAS_QUOTE: ID(),
+            INDEXED: untiered(NUMERIC(bits=64, stored=True, sortable=True)),
         }
     )
 
@@ -278,6 +288,7 @@ def paragraph_records(doc: Document, facts: DocumentFacts, digest: str = "") -> 
     """One index record per body paragraph, with its metadata."""
     records = []
     date = dt.datetime.combine(doc.date, dt.time()) if doc.date else None
+    indexed_at = time.time_ns() // 1000  # documents of one run stay in arrival order
     pairs = zip(doc.paragraphs, facts.paragraphs, strict=False)
     for position, (text, para) in enumerate(pairs):
         people = {name: {"title": person.title, "organisation": person.organisation}
@@ -297,9 +308,15 @@ def paragraph_records(doc: Document, facts: DocumentFacts, digest: str = "") -> 
             DATES: SEPARATOR.join(para.dates),
             PEOPLE: json.dumps(people) if people else "",
             ATTRIBUTIONS: _attributions_json(para),
+            QUOTE: quoted_words(text, para),
+            INDEXED: indexed_at,
         }
+        if getattr(para, "attributions", ()):
+            record[HAS_QUOTE] = QUOTED
         if date:
             record.update({DATE: date, YEAR: f"{doc.date:%Y}", MONTH: f"{doc.date:%Y-%m}"})
+        if doc.pages:
+            record[PAGE] = doc.pages[position]
         records.append(record)
     return records
 
@@ -308,6 +325,12 @@ def _attributions_json(para) -> str:
     """A paragraph's attributions as stored: a JSON list, or "" when there are none."""
     found = [a.as_dict() for a in getattr(para, "attributions", ())]
     return json.dumps(found) if found else ""
+
+
+def quoted_words(text: str, para) -> str:
+    """The attributed words of a paragraph, span by span (" ; " between, so no phrase spans two)."""
+    spans = [text[a.quote[0]:a.quote[1]] for a in getattr(para, "attributions", ())]
+    return " ; ".join(span for span in spans if span.strip())
 
 
 def split_values(stored: str | None) -> list[str]:
@@ -339,8 +362,9 @@ def document_records(path: Path, root: Path, digest: str,
 
     Each document is its own unit of failure: any error reading or extracting it skips it.
     The records carry the hash of the bytes actually parsed (digest is the planned one)."""
-    try:
-        doc, facts = read_and_extract(path, root)
+    try:  # a mailbox or a message with attachments holds several documents
+        pairs = [(doc, extract_document(doc.paragraphs, doc.title, doc.date))
+                 for doc in read_documents(path, root)]
     except DocumentError as exc:
         report.skipped.append((str(path), str(exc)))
         log.info("skipped %s: %s", path, exc)
@@ -349,10 +373,17 @@ def document_records(path: Path, root: Path, digest: str,
         report.skipped.append((str(path), failure_reason(exc)))
         log.debug("skipped %s", path, exc_info=True)
         return None
-    for message in doc.warnings:
+    for message in pairs[0][0].warnings:  # one list, shared by a file's documents
         report.warnings.append((str(path), message))
         log.info("%s: %s", path, message)
-    return paragraph_records(doc, facts, doc.digest or digest)
+    return [record for doc, facts in pairs
+            for record in paragraph_records(doc, facts, doc.digest or digest)]
+
+
+def delete_documents(writer, file_id: str) -> None:
+    """Delete a file's documents: the one with its id and those within it (`box.mbox/3`)."""
+    writer.delete_by_term(DOCUMENT, file_id)
+    writer.delete_by_query(Prefix(DOCUMENT, file_id + "/"))
 
 
 class LiveIndex:

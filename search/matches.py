@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.matching import WrappingMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -129,6 +130,42 @@ class Column:
         return self._positions.get(value)
 
 
+class Signatures(NamedTuple):
+    """Per word of a sorted word list: its length, and a bit set per letter it has (bit
+    code point % 64), for a quick necessary test of "within k edits": one edit changes a
+    word's length by at most one and its set of letters by at most two."""
+
+    lengths: np.ndarray
+    letters: np.ndarray
+
+
+SIGNATURE_WIDTH = 24  # letters of a word its signature covers; longer words always pass
+
+
+def signatures(words: list[str]) -> Signatures:
+    """The Signatures of words (a few numpy passes, no Python loop over letters)."""
+    lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
+    if not words:
+        return Signatures(lengths, np.zeros(0, dtype=np.uint64))
+    joined = "".join(word[:SIGNATURE_WIDTH].ljust(SIGNATURE_WIDTH, "\0") for word in words)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    codes = codes.reshape(len(words), SIGNATURE_WIDTH)
+    bits = np.where(codes > 0, np.left_shift(np.uint64(1), (codes % 64).astype(np.uint64)),
+                    np.uint64(0))
+    return Signatures(lengths, np.bitwise_or.reduce(bits, axis=1))
+
+
+def near_words(found: Signatures, start: int, end: int, text: str, edits: int) -> np.ndarray:
+    """Positions in [start, end) of the words that may be within `edits` edits of text."""
+    lengths = found.lengths[start:end]
+    near = np.abs(lengths - len(text)) <= edits
+    if len(text) <= SIGNATURE_WIDTH:
+        letters = signatures([text]).letters[0]
+        differ = np.bitwise_count(found.letters[start:end] ^ letters)
+        near &= (differ <= 2 * edits) | (lengths > SIGNATURE_WIDTH)
+    return np.flatnonzero(near) + start
+
+
 class Generation:
     """What every reader over the same segments shares (posting arrays, phrase and range
     results, facet, numeric and length columns), so that a reader per request thread costs
@@ -143,6 +180,7 @@ class Generation:
         self.numbers: dict[str, np.ndarray] = {}
         self.lengths: dict[str, np.ndarray] = {}
         self.vocabularies: dict[str, list[str]] = {}
+        self.signatures: dict[str, Signatures] = {}
 
 
 GENERATIONS_KEPT = 4
@@ -258,7 +296,8 @@ class MatchIndex:
         if candidates is not None and not candidates.any():
             ids = np.zeros(0, dtype=np.int64)
         else:
-            ids = np.fromiter(checked(q.docs(self.searcher), deadline), dtype=np.int64)
+            walked = _phrase_walk(q, deadline) if isinstance(q, wq.Phrase) else q
+            ids = np.fromiter(checked(walked.docs(self.searcher), deadline), dtype=np.int64)
         with shared.lock:
             shared.walks[key] = ids
             if len(shared.walks) > WALK_CACHE_SIZE:
@@ -392,6 +431,62 @@ class MatchIndex:
             with shared.lock:
                 shared.vocabularies[fieldname] = found
         return found
+
+    def signatures(self, fieldname: str) -> Signatures:
+        """The Signatures of vocabulary(fieldname), for fuzzy words."""
+        shared = self.shared
+        with shared.lock:
+            found = shared.signatures.get(fieldname)
+        if found is None:
+            found = signatures(self.vocabulary(fieldname))
+            with shared.lock:
+                shared.signatures[fieldname] = found
+        return found
+
+
+def _phrase_walk(q: wq.Phrase, deadline: Deadline) -> wq.Query:
+    """The query Whoosh runs for a phrase, its words' matchers checking the deadline as
+    they move: Whoosh looks at every paragraph having all the words inside one step."""
+    words = [_DeadlineTerm(q.fieldname, word, deadline) for word in q.words]
+    return wq.SpanNear2(words, slop=q.slop, ordered=True, mindist=1)
+
+
+class _DeadlineTerm(wq.Term):
+    def __init__(self, fieldname: str, text, deadline: Deadline):
+        super().__init__(fieldname, text)
+        self.deadline = deadline
+
+    def matcher(self, searcher, context=None):
+        found = super().matcher(searcher, context)
+        return _DeadlineMatcher(found, self.deadline) if found.is_active() else found
+
+
+class _DeadlineMatcher(WrappingMatcher):
+    """A matcher that checks a deadline every CHECK_EVERY moves (the first one included)."""
+
+    def __init__(self, child, deadline: Deadline, boost: float = 1.0):
+        super().__init__(child, boost)
+        self.deadline = deadline
+        self.moves = 0
+
+    def copy(self):
+        return _DeadlineMatcher(self.child.copy(), self.deadline, self.boost)
+
+    def _replacement(self, newchild):
+        return _DeadlineMatcher(newchild, self.deadline, self.boost)
+
+    def _moved(self) -> None:
+        if self.moves % CHECK_EVERY == 0:
+            self.deadline.check()
+        self.moves += 1
+
+    def next(self):
+        self._moved()
+        return self.child.next()
+
+    def skip_to(self, id):
+        self._moved()
+        return self.child.skip_to(id)
 
 
 _NO_POSTINGS = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))

@@ -54,7 +54,9 @@ Centers for Disease Control and Prevention | Centers for Disease Control | CDC |
 National Institutes of Health | NIH
 Internal Revenue Service | IRS | I.R.S.
 Securities and Exchange Commission | SEC | S.E.C.
-Federal Reserve | Federal Reserve Board | Federal Reserve System | Fed
+Federal Reserve | Fed
+Federal Reserve Board
+Federal Reserve System
 Federal Communications Commission | FCC | F.C.C.
 Federal Trade Commission | FTC | F.T.C.
 Federal Election Commission | FEC | F.E.C.
@@ -91,7 +93,8 @@ United States Navy | US Navy | U.S. Navy
 United States Air Force | US Air Force | U.S. Air Force
 United States Marine Corps | US Marine Corps | U.S. Marine Corps | Marine Corps
 Army Corps of Engineers
-National Archives | National Archive | National Archives and Records Administration
+National Archives | National Archive
+National Archives and Records Administration
 Library of Congress
 Peace Corps
 Postal Service | United States Postal Service | U.S. Postal Service | USPS
@@ -99,20 +102,50 @@ Federal Housing Finance Agency | FHFA
 Fannie Mae
 Freddie Mac
 Amtrak
+National Labor Relations Board | NLRB
+Equal Employment Opportunity Commission | EEOC
+Occupational Safety and Health Administration | OSHA
+Federal Energy Regulatory Commission | FERC
+Financial Industry Regulatory Authority | FINRA
+National Highway Traffic Safety Administration | NHTSA
+United States Agency for International Development | USAID
+U.S. Agency for International Development
+Defense Advanced Research Projects Agency | DARPA
+Cybersecurity and Infrastructure Security Agency | CISA
+Congressional Research Service | CRS
+Office of the United States Trade Representative | USTR
+National Weather Service | NWS
+United States Geological Survey | USGS | U.S. Geological Survey
+National Park Service
+Energy Information Administration | EIA
+Office of Personnel Management | OPM
+Federal Bureau of Prisons | Bureau of Prisons
+North American Aerospace Defense Command | NORAD
+American Israel Public Affairs Committee | AIPAC
+Council on American-Islamic Relations | CAIR
+People for the Ethical Treatment of Animals | PETA
+J Street
+National Economic Council | NEC
+Domestic Policy Council
+Council on Environmental Quality | CEQ
+Office of Science and Technology Policy | OSTP
 # --- US Congress, courts, parties -------------------------------------------------------
 Congress | United States Congress | U.S. Congress | US Congress
 Senate | United States Senate | U.S. Senate | US Senate
 House of Representatives | United States House of Representatives | U.S. House of Representatives
 Supreme Court | United States Supreme Court | U.S. Supreme Court | US Supreme Court
 Senate Judiciary Committee
-Senate Intelligence Committee | Senate Select Committee on Intelligence
+Senate Intelligence Committee
+Senate Select Committee on Intelligence
 Senate Foreign Relations Committee
 Senate Armed Services Committee
 Senate Finance Committee
 Senate Banking Committee
-House Intelligence Committee | House Permanent Select Committee on Intelligence
+House Intelligence Committee
+House Permanent Select Committee on Intelligence
 House Judiciary Committee
-House Oversight Committee | House Committee on Oversight and Reform
+House Oversight Committee
+House Committee on Oversight and Reform
 House Oversight and Government Reform Committee
 House Foreign Affairs Committee
 House Armed Services Committee
@@ -121,7 +154,8 @@ House Appropriations Committee
 Senate Appropriations Committee
 House Financial Services Committee
 Congressional Black Caucus
-Freedom Caucus | House Freedom Caucus
+Freedom Caucus
+House Freedom Caucus
 Republican Party | GOP | G.O.P. | Grand Old Party
 Democratic Party
 Libertarian Party
@@ -139,7 +173,8 @@ Tea Party
 # --- UK government, parliament, parties ------------------------------------------------
 House of Commons | uk:Commons
 House of Lords | uk:Lords
-Conservative Party | Tories | Tory | Tory Party | Conservative and Unionist Party | uk:Conservatives
+Conservative Party | Tories | Tory | Tory Party | uk:Conservatives
+Conservative and Unionist Party
 Labour Party | Labour
 Liberal Democrats | Lib Dems | Lib Dem | Liberal Democrat Party
 Scottish National Party | SNP
@@ -180,10 +215,12 @@ Ofcom
 Ofsted
 Ofgem
 Electoral Commission
-Metropolitan Police | Met Police | Metropolitan Police Service
+Metropolitan Police | Met Police
+Metropolitan Police Service
 Scotland Yard
 MI5
-MI6 | Secret Intelligence Service
+MI6
+Secret Intelligence Service
 GCHQ
 Equal Opportunities Commission | EOC
 Commission for Racial Equality | CRE
@@ -206,6 +243,30 @@ Northern Ireland Assembly
 Irish Republican Army | uk:IRA | Provisional IRA
 Ulster Volunteer Force | UVF
 Police Service of Northern Ireland | PSNI
+HM Revenue and Customs | HMRC | Revenue and Customs
+Office of Fair Trading | OFT
+Serious Fraud Office | SFO
+National Crime Agency | NCA
+Health and Safety Executive | HSE
+Care Quality Commission | CQC
+British Medical Association | BMA
+Royal College of Nursing | RCN
+National Farmers' Union | National Farmers Union | NFU
+National Union of Rail, Maritime and Transport Workers | RMT
+National Education Union | NEU
+Ofwat
+RSPCA | Royal Society for the Prevention of Cruelty to Animals
+NSPCC | National Society for the Prevention of Cruelty to Children
+Macmillan Cancer Support
+Inland Revenue
+HM Customs and Excise | Customs and Excise
+National Audit Office | NAO
+Audit Commission
+Child Support Agency | CSA
+Serious Organised Crime Agency | SOCA
+Department for Constitutional Affairs
+British National Party | uk:BNP
+Respect Party
 # --- European and international bodies ------------------------------------------------
 European Union | EU | E.U.
 European Commission
@@ -213,14 +274,15 @@ European Parliament
 European Council
 Council of the European Union
 European Central Bank | ECB
-European Court of Justice | ECJ | Court of Justice of the European Union
+European Court of Justice | ECJ
+Court of Justice of the European Union
 European Court of Human Rights
 Council of Europe
 United Nations | UN | U.N.
 United Nations Security Council | UN Security Council | U.N. Security Council | Security Council
 United Nations General Assembly | UN General Assembly | U.N. General Assembly
 UNICEF
-UNHCR | United Nations High Commissioner for Refugees | UN refugee agency
+United Nations High Commissioner for Refugees | UNHCR
 UNESCO
 World Health Organization | WHO | ~World Health Organisation
 World Trade Organization | WTO | ~World Trade Organisation
@@ -235,7 +297,9 @@ International Atomic Energy Agency | IAEA
 International Criminal Court | ICC
 International Court of Justice | ICJ
 International Committee of the Red Cross | ICRC
-Red Cross | American Red Cross | British Red Cross
+Red Cross
+American Red Cross
+British Red Cross
 Red Crescent
 NATO | ~North Atlantic Treaty Organization | ~North Atlantic Treaty Organisation
 Organization for Security and Co-operation in Europe | OSCE
@@ -258,13 +322,40 @@ International Labour Organization | ILO
 Interpol
 Europol
 Frontex
+United Nations Development Programme | UNDP
+United Nations Environment Programme | UNEP
+United Nations Relief and Works Agency | UNRWA
+UNAIDS
+Office of the United Nations High Commissioner for Human Rights | OHCHR
+International Federation of Red Cross and Red Crescent Societies | IFRC
+Food and Agriculture Organization | FAO
+International Organization for Migration | IOM
+Bank for International Settlements | BIS
+Economic Community of West African States | ECOWAS
+Asia-Pacific Economic Cooperation | APEC
+Shanghai Cooperation Organisation | SCO
+Mercosur
+Kuomintang | KMT
+Fatah
+Palestine Liberation Organization | PLO
+Fidesz
+Law and Justice party
+Liberal Democratic Party of Japan | LDP
+Justice and Development Party | AKP
+ZANU-PF
+Hayat Tahrir al-Sham | HTS
+Lashkar-e-Taiba
+Jaish-e-Mohammed
+Haqqani network | Haqqani Network
+Forza Italia
 # --- other governments and parties --------------------------------------------------------
 Bundestag
 Bundesbank
 Kremlin
 Duma | State Duma
 Knesset
-Communist Party of China | Chinese Communist Party | CCP
+Communist Party of China | CCP
+Chinese Communist Party
 Communist Party
 People's Liberation Army | PLA
 Islamic Revolutionary Guard Corps | IRGC | Revolutionary Guards
@@ -286,14 +377,16 @@ Syriza
 # --- armed and militant groups ---------------------------------------------------------
 Taliban
 al-Qaeda | Al-Qaeda | Qaeda | ~Al Qaeda | ~al-Qaida | ~Al-Qaida | ~Al Qaida
-Islamic State | ISIS | ISIL | Islamic State of Iraq and Syria | Daesh
+Islamic State | ISIS | ISIL | Daesh
+Islamic State of Iraq and Syria
 Islamic State of Iraq and the Levant
 Hamas
 Hezbollah | ~Hizbollah | ~Hizballah
 Islamic Jihad
 Boko Haram
 al-Shabab | Al-Shabab | ~Al-Shabaab | ~al-Shabaab | ~Al Shabaab
-Houthis | Houthi movement | Ansar Allah
+Houthis | Houthi movement
+Ansar Allah
 Muslim Brotherhood
 Kurdistan Workers' Party | PKK
 Syrian Democratic Forces | SDF
@@ -303,6 +396,16 @@ Ku Klux Klan | KKK
 Proud Boys
 Oath Keepers
 Revolutionary Armed Forces of Colombia | FARC
+Federal Security Service | FSB
+GRU
+Mossad
+Inter-Services Intelligence | ISI
+KGB
+Stasi
+Israel Defense Forces | IDF
+White Helmets
+People's Protection Units | YPG
+Peshmerga
 # --- courts and law enforcement ---------------------------------------------------------
 Court of Appeal
 High Court
@@ -381,7 +484,8 @@ Tax Policy Center
 Peterson Institute for International Economics
 Center for Strategic and International Studies | CSIS
 Carnegie Endowment for International Peace
-Chatham House | Royal Institute of International Affairs
+Chatham House
+Royal Institute of International Affairs
 Institute for Fiscal Studies | IFS
 Institute for Public Policy Research | IPPR
 Adam Smith Institute
@@ -395,7 +499,8 @@ Save the Children
 Greenpeace
 Friends of the Earth
 Sierra Club
-World Wildlife Fund | WWF | World Wide Fund for Nature
+World Wildlife Fund | WWF
+World Wide Fund for Nature
 Transparency International
 Reporters Without Borders
 Committee to Protect Journalists | CPJ
@@ -422,7 +527,8 @@ Emily's List | EMILY's List
 AARP
 AFL-CIO
 Service Employees International Union | SEIU
-Teamsters | International Brotherhood of Teamsters
+Teamsters
+International Brotherhood of Teamsters
 United Auto Workers | UAW
 American Federation of Teachers | AFT
 National Education Association | NEA
@@ -447,6 +553,15 @@ FIFA
 UEFA
 Football Association | uk:FA
 Premier League
+Priorities USA
+Priorities USA Action
+Correct the Record
+Our Revolution
+FreedomWorks
+Heritage Action
+Hillary for America
+SurveyMonkey
+COVAX
 # --- sports clubs ------------------------------------------------------------------------
 Arizona Cardinals
 Atlanta Falcons
@@ -559,7 +674,8 @@ Paris Saint-Germain | PSG
 Celtic FC
 Rangers FC
 # --- news media: US ----------------------------------------------------------------------
-New York Times | New York Times Company | NYT | the:Times
+New York Times | NYT | the:Times
+New York Times Company
 Washington Post | the:Post
 Wall Street Journal | WSJ | the:Journal
 USA Today | USA TODAY
@@ -584,20 +700,27 @@ Arizona Republic
 Baltimore Sun
 Newsday
 Associated Press | AP | A.P.
-Reuters | Thomson Reuters
-Bloomberg | Bloomberg News | Bloomberg L.P.
+Reuters
+Thomson Reuters
+Bloomberg
+Bloomberg News
 United Press International | UPI
 Agence France-Presse | AFP | ~Agence France Presse
-Xinhua | Xinhua News Agency
+Xinhua
+Xinhua News Agency
 Tass | TASS
 Interfax
-Kyodo News | Kyodo
-Yonhap | Yonhap News Agency
-Press Association | PA Media | uk:PA
+Kyodo News
+Kyodo
+Yonhap
+Yonhap News Agency
+Press Association | uk:PA
+PA Media
 CNN
 MSNBC
 CNBC
-Fox News | Fox News Channel
+Fox News
+Fox News Channel
 Fox Business | Fox Business Network
 ABC News
 CBS News
@@ -615,15 +738,19 @@ ESPN
 Politico | POLITICO
 Axios
 The Hill
-Huffington Post | HuffPost | HuffPo
-BuzzFeed | BuzzFeed News
-Breitbart | Breitbart News
+Huffington Post | HuffPo
+HuffPost
+BuzzFeed
+BuzzFeed News
+Breitbart
+Breitbart News
 Daily Caller
 Drudge Report
 Vox
 Slate
 Salon
-Vice News | Vice Media
+Vice News
+Vice Media
 ProPublica
 FiveThirtyEight | 538
 RealClearPolitics | RealClear Politics | RCP
@@ -640,7 +767,6 @@ Vanity Fair
 Cosmopolitan
 Vogue
 National Review
-The Nation
 Weekly Standard
 Washington Times
 Washington Examiner
@@ -721,18 +847,23 @@ Times of India
 Haaretz
 Jerusalem Post
 Dawn
-News Corp | News Corporation | Newscorp
-News International | News UK
+News Corp | Newscorp
+News Corporation
+News International
+News UK
 Daily Mail and General Trust | Daily Mail & General Trust | DMGT
 Guardian Media Group
-Trinity Mirror | Reach plc
+Trinity Mirror
+Reach plc
 Hollinger International | Hollinger
 Pearson
 Axel Springer
 Bertelsmann
 Associated Newspapers
 Condé Nast | ~Conde Nast
-Hearst | Hearst Communications | Hearst Corporation
+Hearst
+Hearst Communications
+Hearst Corporation
 Penguin Random House
 Random House
 HarperCollins | ~Harper Collins
@@ -762,20 +893,24 @@ Netflix
 Uber
 Lyft
 Airbnb
-Tesla | Tesla Motors
+Tesla
+Tesla Motors
 SpaceX
 IBM | International Business Machines
 Intel
 Nvidia
 AMD | Advanced Micro Devices
 Qualcomm
-Cisco | Cisco Systems
+Cisco
+Cisco Systems
 Oracle
 Salesforce
 Adobe
-Dell | Dell Technologies
+Dell
+Dell Technologies
 Hewlett-Packard | HP
-Samsung | Samsung Electronics
+Samsung
+Samsung Electronics
 Sony
 Huawei
 ZTE
@@ -797,7 +932,8 @@ Goldman Sachs
 Morgan Stanley
 JPMorgan Chase | JPMorgan | JP Morgan | J.P. Morgan
 Bank of America
-Citigroup | Citibank | Citi
+Citigroup | Citi
+Citibank
 Wells Fargo
 Barclays
 HSBC
@@ -864,7 +1000,6 @@ Gazprom
 Rosneft
 Saudi Aramco | Aramco
 General Motors | GM
-Ford Motor Company | Ford Motor
 Chrysler
 Fiat Chrysler
 Toyota
@@ -890,7 +1025,9 @@ Koch Industries
 AT&T
 Verizon
 Comcast
-Disney | Walt Disney Company | Walt Disney Co.
+Disney
+Walt Disney Company
+Walt Disney Co.
 Time Warner
 Warner Bros
 Viacom
@@ -920,6 +1057,132 @@ FedEx
 UPS
 Purdue Pharma
 Enron
+Ford Motor Company | Ford Motor | Ford
+Kroger
+Walgreens
+CVS
+CVS Health
+UnitedHealth
+UnitedHealth Group
+Aetna
+Cigna
+AbbVie
+Amgen
+Gilead
+Gilead Sciences
+Medtronic
+T-Mobile
+Honeywell
+Deloitte
+PwC | PricewaterhouseCoopers
+KPMG
+Ernst & Young | EY
+McKinsey
+McKinsey & Company
+Accenture
+AIG | American International Group
+MetLife
+Allstate
+DoorDash
+Palantir
+Stellantis
+Renault
+Peugeot
+Fiat
+Volvo
+Porsche
+Audi
+Ferrari
+Ikea | IKEA
+Nestle | ~Nestlé
+Danone
+LVMH
+Carrefour
+Aldi
+Lidl
+Morrisons
+Waitrose
+Primark
+Burberry
+Diageo
+Rio Tinto
+Glencore
+ArcelorMittal
+Infosys
+Foxconn
+TSMC | Taiwan Semiconductor Manufacturing Company
+SoftBank
+Toshiba
+Panasonic
+Hitachi
+Mitsubishi
+Nintendo
+Lukoil
+Aeroflot
+Etihad
+Qantas
+KLM
+Expedia
+Marriott
+Hyatt
+Chipotle
+Burger King
+KFC
+Heineken
+Anheuser-Busch
+Anheuser-Busch InBev | AB InBev
+Altria
+Juul
+Monsanto
+Cargill
+Mattel
+Hasbro
+Newsmax
+One America News | OAN
+Daily Wire
+The Intercept
+Bellingcat
+LBC
+GB News
+Yukos
+Parmalat
+WorldCom
+Vivendi
+Deutsche Telekom
+France Telecom
+Telecom Italia
+AOL
+EMI
+BSkyB
+Cable & Wireless
+MG Rover
+Jaguar Land Rover
+Vauxhall
+EADS
+Railtrack
+Eurotunnel
+Abbey National
+HBOS
+Northern Rock
+Alliance & Leicester
+Prudential
+Aviva
+Standard Life
+Legal & General
+Equitable Life
+Ahold | Royal Ahold
+Alstom
+Philips
+Kmart
+Sears
+Lenovo
+PeopleSoft
+Sun Microsystems
+Woolworths
+Whitbread
+Kingfisher
+Dixons
+Safeway
 """
 
 

@@ -1,10 +1,14 @@
 """Organisations named in text, in canonical form, and the vocabulary of proper names.
 
 A run of capitalised words is an organisation when it has a head word ("Institute",
-"Ministry"), is a known name or acronym ("Red Cross", "IMF"), or was defined as an acronym
-earlier in the document. The tables of places, demonyms, function words and people's titles
-live here too, because they decide what a capitalised run is not. Functions here take text
-already normalised by search.extraction.
+"Ministry"), is a well-known name or acronym (the table in search.organisation_names: "Red
+Cross", "IMF", "Labour"), was defined or introduced earlier in the document (an acronym in
+brackets, initials, a paper's short name, a fuller name it shortens), or when the words around
+it show it is one ("retailer X", "X's chief executive", "X, a company that"). What the document
+has said so far (people's surnames, British context, names met) lives in a NameContext. The
+tables of places, demonyms, function words and people's titles live here too, because they
+decide what a capitalised run is not. Functions here take text already normalised by
+search.extraction.
 """
 
 from __future__ import annotations
@@ -54,7 +58,10 @@ ORG_HEADS = word_set("""
     Program Programme Mission Observatory Capital Securities Investments Associates
     Consulting Insurance Regulator League Cooperative Co-operative Directorate Inspectorate
     Consortium Chamber School Police Media Publishers Publishing Industries Enterprises
-    Entertainment Studios Pharmaceuticals plc PLC LLP GmbH Conference Circuit""")
+    Entertainment Studios Pharmaceuticals plc PLC LLP GmbH Conference Circuit Co Services
+    Investigations Operations Brotherhood PAC""")
+
+# --- known names and how to read them ----------------------------------------------------------
 
 # Acronyms of well-known organisations, by their exact spelling ("FBI", "S.E.C.").
 ACRONYM_ORGS = dict(KNOWN_ACRONYMS)
@@ -71,6 +78,12 @@ _TAKES_PLACE_PREFIX = frozenset((
 _COMMON_WORD_NAMES = word_set("""Target Visa Shell Sky Vice Slate Salon Fortune Unite Vanguard
     Fidelity Paramount Sputnik Vogue Oracle Time Commons Lords Amnesty Fed Axios Vox Dawn
     Pew Total Emirates Citizens Reform""")
+# Abbreviations that are not an organisation's initials: 'GP' is a doctor, not the Green Party.
+_COMMON_ABBREVIATIONS = word_set("GP PM MP AM TV PR AI IT HR ID OK CD DJ PC GM VP AG DA JD SC")
+# Capitalised small words that open a name when they stand mid-sentence: 'Our Principles PAC'.
+_NAME_OPENING_WORDS = word_set("Our For We Your My Every No All One")
+# One-word names that are also given names: a person's when a surname follows.
+_GIVEN_NAME_HOMONYMS = word_set("Dawn Dell Ford Sinclair Forbes Pearson Tesla Disney Hearst")
 _US_SHORT_FORMS = {"Treasury": "Treasury Department"}
 # The armed services named without their country: the document's country decides which.
 _SERVICES = {"Navy": ("United States Navy", "Royal Navy"),
@@ -80,39 +93,64 @@ _SERVICES = {"Navy": ("United States Navy", "Royal Navy"),
 # Words after a one-word name that make the run a product, a place or a title instead.
 _NOT_ORG_AFTER = word_set("""County City Township Prime Watch Music Maps Pay Store Park Street
     Square Road Avenue River Valley Hall Yard Stadium Arena Airport Station Bridge Island Beach
-    Heights Hills World Land Model Secretary Secretaries Minister Ministers""")
+    Heights Hills World Land Model Secretary Secretaries Minister Ministers Day Ocean Sea Coast""")
+_HONORIFICS = word_set("""mr mr. mrs mrs. ms ms. dr dr. sir dame lord lady sen. sen rep. rep
+    gov. gov senator governor mayor president secretary judge prof. professor""")
 # One-word names that are also towns: not the organisation after "in" or "near".
 _TOWN_NAMES = word_set("Princeton Georgetown Dartmouth Monmouth Harvard Cambridge Oxford")
 _PAPER_CUE_AFTER_RE = re.compile(r"(?:[.,;:'\")]|\Z| (?:newspaper|reported|said|says|revealed"
                                  r"|wrote|on Sunday|columnist|editor|journalist|website)\b)")
-_GM_CROPS_RE = re.compile(r" (?:crops?|foods?|maize|wheat|seeds?|trials?|technology|plants?)\b")
-# Words around a name that show it is an organisation's.
+_WORD_BEFORE_NOUN = {
+    "GM": re.compile(r" (?:crops?|foods?|maize|wheat|seeds?|trials?|technology|plants?)\b"),
+    "Labour": re.compile(r" (?:costs?|markets?|shortages?|force|laws?|relations|rights"
+                         r"|productivity|supply|mobility|standards)\b"),
+    "Treasury": re.compile(r" (?:bonds?|yields?|notes?|bills?|securities|market|prices"
+                           r"|futures|auctions?|rates?)\b"),
+}
+# --- context cues: the words around a name that show it is an organisation's ----------------
 _ORG_NOUNS = (r"company|firm|retailer|broadcaster|newspaper|website|magazine|carmaker|automaker"
               r"|airline|bank|lender|insurer|supermarket|chain|conglomerate|start-?up|charity"
               r"|think[- ]tank|super PAC|nonprofit|non-profit|pollster|agency|brokerage"
               r"|consultancy|watchdog|outlet|tabloid|shop|business|manufacturer|organi[sz]ation")
-_STRONG_BEFORE_RE = re.compile(rf"\b(?:{_ORG_NOUNS}|(?:advocacy|campaign|pressure|lobby) group)"
-                               r" \Z")
-_BEFORE_RE = re.compile(r"\b(?:publisher|giant|group|subsidiary|rival firm|colleagues at"
-                        r"|(?:works|worked|working) (?:for|at)|owned by|acquired by"
-                        r"|spokes(?:man|woman|person) for|executives? at|analysts? at) \Z")
-_AFTER_RE = re.compile(r"(?:'s)? (?:subsidiary|subsidiaries|shareholders|shares|stock"
-                       r"|chief executive|boss|chairman|chairwoman|headquarters|board of)\b")
+# The word or two just before a name: 'retailer Quillmart' (any name), 'giant Quillmart' (one word).
+_STRONG_BEFORE = word_set("""company firm retailer broadcaster newspaper website magazine carmaker
+    automaker airline bank lender insurer supermarket chain conglomerate startup start-up charity
+    think-tank nonprofit non-profit pollster agency brokerage consultancy watchdog outlet tabloid
+    shop business manufacturer organisation organization""") | {
+    "think tank", "super PAC", "advocacy group", "campaign group", "pressure group", "lobby group"}
+_BEFORE = word_set("publisher giant group subsidiary") | {
+    "rival firm", "colleagues at", "works for", "works at", "worked for", "worked at",
+    "working for", "working at", "owned by", "acquired by", "spokesman for", "spokeswoman for",
+    "spokesperson for", "executive at", "executives at", "analyst at", "analysts at"}
+# 'analyst Ann Lee of Harrow Brothers': the firm an analyst or economist speaks for.
+_ANALYSTS = word_set("analyst analysts economist economists strategist strategists")
+_AFTER_RE = re.compile(r"(?:'s)? (?:subsidiary|subsidiaries|shareholders|shares|stock|boss"
+                       r"|chairman|chairwoman|headquarters|board of)\b")
+# ... and after a name of any length: 'Talvane Capital founder', 'the Harrow Post newspaper'.
+_STRONG_AFTER_RE = re.compile(r"(?:'s)? (?:founder|co-founder|chief executive|newspapers?|magazine"
+                              r"|website|publishing house|newspaper chain|media group)\b")
+# A name written in camel case is a brand's, not a person's ('HuffPollster'), but for surnames
+# like 'McCain' or 'DeVos'.
+_CAMEL_CASE_RE = re.compile(r"(?!(?:Mc|Mac|De|Di|Du|Da|La|Le|Van|Von|St|Fitz|O)[A-Z])"
+                            r"[A-Z][a-z]+[A-Z][A-Za-z]*\Z")
 _APPOSITIVE_RE = re.compile(rf", (?:a|an|the) (?:[\w-]+ ){{0,3}}?(?:{_ORG_NOUNS}|union)\b")
 _WEB_SUFFIX_RE = re.compile(r"\.(?:com|org|net|co\.uk)\b")
 _NUMBER_AFTER_RE = re.compile(r" (?:100|250|400|500|1000|2000)\b")
 _INDEX_AFTER_RE = re.compile(r" (?:composite|index|indices|industrial average)\b")
 _PLACE_HOMONYMS = frozenset({"Amazon"})
 _PLACE_NOUN_AFTER_RE = re.compile(r" (?:rainforest|basin|river|region|jungle)\b")
+# --- canonical forms and document context ------------------------------------------------------
+
 _COUNTRY_ABBREVIATIONS = frozenset({"U.S.", "US", "USA", "U.S.A.", "UK", "U.K."})
 # Papers named by a common word that stands alone only once the document named them in full.
 _PAPERS_NEEDING_MENTION = frozenset({"Times", "Post", "Journal", "Globe"})
 # Departments named "X Department" in news copy even when written "Department of X".
 _SHORT_NAMED_DEPARTMENTS = frozenset({"State", "Justice"})
-_BRITISH_RE = re.compile(r"\b(?:Labour|Tory|Tories|MPs?|Downing Street|Whitehall|Westminster"
-                         r"|Commons|NHS|Lib Dems?|Chancellor of the Exchequer|Home Secretary"
-                         r"|(?:Mr|Mrs|Ms|Dr) [A-Z])\b|\bpounds \d|\u00a3")
-# Departments usually named "X Department" in news copy.
+# Words that mark British copy ("Mr Hale" without a full stop), so "the Treasury" is HM Treasury.
+_BRITISH_MARKERS = ("Labour", "Tory", "Tories", " MP", "Downing Street", "Whitehall", "Westminster",
+                    "Commons", "NHS", "Lib Dem", "Chancellor of the Exchequer", "Home Secretary",
+                    "\u00a3", "Mr ", "Mrs ", "Ms ", "Dr ")
+# Words naming a department's field: never a short form of a longer name on their own.
 _DEPARTMENT_SHORT = word_set("""State Defense Justice Treasury Energy Commerce Labor Agriculture
     Education Transportation Interior""")
 # Words that open many organisations' names, so never a short form on their own.
@@ -127,7 +165,7 @@ _LOCATIVE_BEFORE_RE = re.compile(r"\b(?:in|near|outside|across|around|throughout
 _SENTENCE_START_RE = re.compile(r"(?:\A|[.!?:\"]\s*)\Z")
 _NOT_ORGS = frozenset({
     "oval office", "soviet union", "west bank", "world trade center", "times square",
-    "union station", "supreme leader",
+    "union station", "supreme leader", "super pac",
 })
 
 PLACES = frozenset(word.replace("_", " ").lower() for word in """
@@ -171,6 +209,7 @@ _SUBNATIONAL_PLACES = frozenset(word.replace("_", " ").lower() for word in """
     Minnesota Mississippi Missouri Montana Nebraska Nevada New_Hampshire New_Jersey New_Mexico
     North_Carolina North_Dakota Ohio Oklahoma Oregon Pennsylvania Rhode_Island South_Carolina
     South_Dakota Tennessee Texas Utah Vermont Virginia West_Virginia Wisconsin Wyoming""".split())
+_PLACE_FIRST_WORDS = frozenset(place.split()[0] for place in PLACES if " " in place)
 DEMONYMS = word_set("""
     American Americans Russian Russians Syrian Syrians Iranian Iranians Chinese British French
     German Germans Turkish Turks Israeli Israelis Palestinian Palestinians Iraqi Iraqis Afghan
@@ -284,42 +323,29 @@ def organisations_in_tokens(tokens: list[str], acronyms: dict[str, str],
             found.append(first)
             index = floor = index + 2
             continue
-        named, size = (context.cued[tokens[index]], 1) if tokens[index] in context.cued else \
-            _named_organisation(tokens, index, acronyms, context.british)
-        if named and _is_person_here(tokens, index, size, floor, context,
-                                     at_sentence_start and index == 0):
-            named, size = None, 0
-        if named and size == 1 and index + 1 < len(tokens) and tokens[index + 1] in _NOT_ORG_AFTER \
-                and named not in acronyms.values() and tokens[index] not in ACRONYM_ORGS:
-            index += 2  # 'Apple Watch', 'Monmouth County', 'Treasury Secretary'
+        named, end = _known_name_at(tokens, index, floor, acronyms, context,
+                                    at_sentence_start and index == 0)
+        if end > index:
+            if named:
+                found.append(named)
+                floor = end
+            index = end
             continue
-        if named and tokens[index + size - 1] in ORG_HEADS and (
-                index > floor and _looks_like_given_name(tokens[index - 1])
-                or _has_complement(tokens, index + size)
-                and named != " ".join(tokens[index:index + size])):
-            named, size = None, 0  # a name of its own: 'Kestrel Bay Port Authority'
-        if named:
-            named = _with_place_prefix(tokens[floor:index], named, tokens[index:index + size])
-            start, index = index, index + size
-            head = _following_head(tokens, index)
-            if head is not None:
-                _, end = _organisation_span(tokens, head, index)
-                rest = " ".join(tokens[index:end])
-                acronym = size == 1 and tokens[start] in acronyms or tokens[start] in ACRONYM_ORGS
-                named = f"{named} {rest}" if acronym else " ".join(tokens[start:end])
-                index = end
-            named, index = _with_place_complement(tokens, index, named)
-            floor = index
-            found.append(named)
+        end = _place_end(tokens, index)
+        if end:  # 'United Arab Emirates': no 'Emirates' inside
+            index = end
             continue
-        end = _group_name_end(tokens, index)
-        if end:  # 'Citizens for Fair Roads'
-            found.append(" ".join(tokens[index:end]))
+        end = _shaped_name_end(tokens, index, context)
+        if end:
+            found.append(" ".join(tokens[index:end]).removesuffix("'"))
             index = floor = end
             continue
         if tokens[index] in ORG_HEADS:
             start, end = _organisation_span(tokens, index, floor)
-            name = _canonical_span(tokens[start:end])
+            if start == 1 and floor == 0 and not at_sentence_start \
+                    and tokens[0] in _NAME_OPENING_WORDS:
+                start = 0  # mid-sentence, 'Our' and 'For' open a name: 'from Our Streets PAC'
+            name = _canonical_span(tokens[start:end], keep_opening=start == 0)
             if name:
                 found.append(name)
                 floor = end
@@ -327,6 +353,74 @@ def organisations_in_tokens(tokens: list[str], acronyms: dict[str, str],
             continue
         index += 1
     return found
+
+
+def _shaped_name_end(tokens: list[str], index: int, context: NameContext) -> int | None:
+    """Where a name shaped like an organisation's, known or not, that starts at index ends.
+
+    'HuffPollster' (camel case), 'Harlow & Finch' (names joined by '&'), 'Citizens for Fair
+    Roads' (people for a cause).
+    """
+    token = tokens[index]
+    if token[1:] != token[1:].lower() and _CAMEL_CASE_RE.match(token) \
+            and token not in context.surnames \
+            and not (index + 1 < len(tokens) and tokens[index + 1][:1].isupper()):
+        return index + 1
+    end = _ampersand_end(tokens, index + 1) if _is_modifier(token) else None
+    if end:
+        head = _following_head(tokens, end)
+        return _organisation_span(tokens, head, end)[1] if head is not None else end
+    return _group_name_end(tokens, index)
+
+
+def _ampersand_end(tokens: list[str], index: int) -> int | None:
+    """Where the second part of a name joined by '&' at index ends ('& General Trust')."""
+    if index + 1 >= len(tokens) or tokens[index] != "&":
+        return None
+    end = index + 1
+    while end < len(tokens) and _is_modifier(tokens[end]) and tokens[end] not in DEMONYMS:
+        end += 1
+    return end if end > index + 1 else None
+
+
+def _place_end(tokens: list[str], index: int) -> int | None:
+    """Where a place of several words that starts at index ends."""
+    if tokens[index].lower() not in _PLACE_FIRST_WORDS:
+        return None
+    for size in (3, 2):
+        if index + size <= len(tokens) and " ".join(tokens[index:index + size]).lower() in PLACES:
+            return index + size
+    return None
+
+
+def _known_name_at(tokens: list[str], index: int, floor: int, acronyms: dict[str, str],
+                   context: NameContext, at_sentence_start: bool) -> tuple[str | None, int]:
+    """The known name starting at index, and where its words end (index itself: none)."""
+    named, size = (context.cued[tokens[index]], 1) if tokens[index] in context.cued else \
+        _named_organisation(tokens, index, acronyms, context.british)
+    if not named or _is_person_here(tokens, index, size, floor, context, at_sentence_start):
+        return None, index
+    if index + size < len(tokens) and tokens[index + size] in _NOT_ORG_AFTER \
+            and tokens[index] not in acronyms and tokens[index] not in ACRONYM_ORGS:
+        return None, index + size + 1  # 'Apple Watch', 'Monmouth County', 'Treasury Secretary'
+    if tokens[index + size - 1] in ORG_HEADS and (
+            index > floor and _looks_like_given_name(tokens[index - 1])
+            or _has_complement(tokens, index + size)
+            and named != " ".join(tokens[index:index + size])):
+        return None, index  # a name of its own: 'Kestrel Bay Port Authority'
+    named = _with_place_prefix(tokens[floor:index], named, tokens[index:index + size])
+    end = index + size
+    joined = _ampersand_end(tokens, end)
+    if joined:  # 'Daily Mail & General Trust': a longer name than the known one
+        return " ".join(tokens[index:joined]), joined
+    head = _following_head(tokens, end)
+    if head is not None:
+        _, head_end = _organisation_span(tokens, head, end)
+        acronym = size == 1 and (tokens[index] in acronyms or tokens[index] in ACRONYM_ORGS)
+        named = f"{named} {' '.join(tokens[end:head_end])}" if acronym \
+            else " ".join(tokens[index:head_end])
+        end = head_end
+    return _with_place_complement(tokens, end, named)
 
 
 def _split_possessives(tokens: list[str]) -> list[list[str]]:
@@ -452,6 +546,9 @@ def _is_person_here(tokens: list[str], index: int, size: int, floor: int,
     token = tokens[index]
     if token in context.persons or (at_sentence_start and token in _COMMON_WORD_NAMES):
         return True
+    if token in _GIVEN_NAME_HOMONYMS and index + 1 < len(tokens) \
+            and _looks_like_given_name(tokens[index + 1]):
+        return True  # 'Dawn Hale', 'Ford Madox Ford'
     if index == floor:
         return False
     before = tokens[index - 1]
@@ -461,7 +558,9 @@ def _is_person_here(tokens: list[str], index: int, size: int, floor: int,
 
 def _looks_like_given_name(token: str) -> bool:
     """Whether a capitalised word could be a person's given name or initial ('Harold', 'J.')."""
-    return (token[:1].isupper() and token.replace(".", "").isalpha()
+    letters = token.replace(".", "")
+    return (token[:1].isupper() and letters.isalpha()
+            and (len(letters) == 1 or not letters.isupper())
             and token not in FUNCTION_WORDS and token not in DEMONYMS
             and token not in ORG_HEADS and token.lower() not in PLACES
             and token.lower() not in TITLE_WORDS and token not in ACRONYM_ORGS
@@ -504,6 +603,9 @@ def _organisation_span(tokens: list[str], head: int, floor: int) -> tuple[int, i
         stop = nxt
         while stop < len(tokens) and not is_connector(tokens[stop]):
             stop += 1
+        if tokens[end] == "on" and (is_place(tokens[nxt:stop])
+                                    or tokens[stop - 1] in _NOT_ORG_AFTER):
+            break  # 'Hofstra University on Long Island': where it is, not its name
         if tokens[end] in {"and", "&"} and (any(
                 t in ORG_HEADS or t in ACRONYM_ORGS for t in tokens[nxt:stop])
                 # 'Tenants Union of Ohio and Brightwater': a place, then something else
@@ -523,8 +625,10 @@ def _is_modifier(token: str) -> bool:
             and token.lower() not in PERSON_ROLES and token not in ACRONYM_ORGS)
 
 
-def _canonical_span(tokens: list[str]) -> str | None:
-    tokens = _strip_country_prefix(strip_function_words(tokens))
+def _canonical_span(tokens: list[str], keep_opening: bool = False) -> str | None:
+    if not (keep_opening and tokens[0] in _NAME_OPENING_WORDS):
+        tokens = strip_function_words(tokens)
+    tokens = _strip_country_prefix(tokens)
     if tokens and tokens[-1].endswith("'"):
         tokens = [*tokens[:-1], tokens[-1][:-1]]
     if len(tokens) < 2:
@@ -559,41 +663,53 @@ def organisations_in(text: str, acronyms: dict[str, str],
                      context: NameContext | None = None) -> list[str]:
     """Canonical organisations a normalised text names, in order of first mention."""
     context = context or _NO_CONTEXT
-    learning = context is not _NO_CONTEXT
+    if "Force One" in text:
+        text = text.replace("Air Force One", "the aircraft")  # the president's plane
     found: list[str] = []
     for match in RUN_RE.finditer(text):
-        run, start = match.group(), match.start()
-        if short_forms and run in short_forms and _may_be_short_form(text, start):
+        run = match.group()
+        if short_forms and run in short_forms and _may_be_short_form(text, match.start()):
             found.append(short_forms[run])
-            continue
-        tokens = run.split()
-        if learning and len(tokens) > 1:
-            _learn_person(tokens, context)
-        if len(tokens) <= 2:
-            if _is_not_organisation_here(tokens, text[max(0, start - 12):start],
-                                         text[match.end():match.end() + 12]):
-                continue
-            paper = tokens[-1] in NAMES_AFTER_THE and \
-                _paper_after_the(tokens, text[max(0, start - 4):start], context)
-            if paper:
-                found.append(paper)
-                continue
-        known = _cued_before(tokens, context)
-        if known:
-            found.append(context.cued[known])
-            tokens = tokens[len(known.split()):]
-            if not tokens:
-                continue
-        at_start = _opens_sentence(text[max(0, start - 3):start])
-        names = organisations_in_tokens(tokens, acronyms, context, at_start)
-        cued = None if names else _cued_name(tokens, text[max(0, start - 30):start],
-                                             text[match.end():match.end() + 60], context)
-        if cued:
-            names = [cued]
-            if learning:
-                context.cued.setdefault(cued, cued)
-        found.extend(names)
+        else:
+            found.extend(_run_organisations(match, text, acronyms, context))
     return list(dict.fromkeys(found))
+
+
+def _run_organisations(match: re.Match, text: str, acronyms: dict[str, str],
+                       context: NameContext) -> list[str]:
+    """The organisations one run of capitalised words names, read with the words around it."""
+    start, end = match.span()
+    if start and text[start - 1] in "@#":
+        return []  # a handle or a hashtag: '@HarrowNews'
+    tokens = match.group().split()
+    if len(tokens) == 1 and (tokens[0] in FUNCTION_WORDS or _is_calendar_word(tokens[0])):
+        return []  # 'The', 'But', 'Tuesday': most runs of one word name nothing
+    if text.startswith("'s", end) and f"{tokens[-1]}'s".lower() in KNOWN_NAMES:
+        tokens[-1] += "'s"  # a possessive that is part of the name: "McDonald's"
+    learning = context is not _NO_CONTEXT
+    if learning and len(tokens) > 1:
+        _learn_person(tokens, context)
+    if len(tokens) <= 2:
+        if _is_not_organisation_here(tokens, text[max(0, start - 12):start], text[end:end + 12]):
+            return []
+        paper = tokens[-1] in NAMES_AFTER_THE and \
+            _paper_after_the(tokens, text[max(0, start - 4):start], context)
+        if paper:
+            return [paper]
+    found: list[str] = []
+    known = _cued_before(tokens, context)
+    if known:
+        found.append(context.cued[known])
+        tokens = tokens[len(known.split()):]
+        if not tokens:
+            return found
+    names = organisations_in_tokens(tokens, acronyms, context,
+                                    _opens_sentence(text[max(0, start - 3):start]))
+    cued = None if names else _cued_name(tokens, text[max(0, start - 50):start],
+                                         text[end:end + 60], context)
+    if cued and learning:
+        context.cued.setdefault(cued, cued)
+    return [*found, *names, *([cued] if cued else [])]
 
 
 def _opens_sentence(before: str) -> bool:
@@ -623,24 +739,32 @@ def _cued_name(tokens: list[str], before: str, after: str, context: NameContext)
         if tokens[index] == "CEO" or tokens[index:index + 2] == ["Chief", "Executive"]:
             return _cued_candidate(tokens[:index], context, single_only=False)
     mid_sentence = not _opens_sentence(before[-3:])
-    if after[:1] in ".," and (_WEB_SUFFIX_RE.match(after) or _APPOSITIVE_RE.match(after)):
+    if after[:1] == "." and _WEB_SUFFIX_RE.match(after):
+        return _cued_candidate(tokens[-1:], context, False, mid_sentence)  # a domain: one word
+    if after[:1] == "," and _APPOSITIVE_RE.match(after):
         return _cued_candidate(tokens, context, False, mid_sentence)
-    word_before = before[-2:-1].islower()
-    if word_before and _STRONG_BEFORE_RE.search(before):
+    words = before[:-1].rsplit(" ", 2)[-2:] if before[-2:-1].islower() else []
+    phrases = {words[-1], " ".join(words)} if words else set()
+    if phrases & _STRONG_BEFORE or _STRONG_AFTER_RE.match(after):
         return _cued_candidate(tokens, context, False, mid_sentence)
-    if word_before and _BEFORE_RE.search(before) or _AFTER_RE.match(after):
+    if words and words[-1] in _ANALYSTS and "of" in tokens[1:4]:
+        employer = tokens[tokens.index("of") + 1:]  # 'analyst Ann Lee of Harrow Brothers'
+        return _cued_candidate(employer, context, False, True) if employer else None
+    if phrases & _BEFORE or _AFTER_RE.match(after):
         return _cued_candidate(tokens, context, single_only=True)
     return None
 
 
 def _cued_candidate(tokens: list[str], context: NameContext, single_only: bool,
                     mid_sentence: bool = False) -> str | None:
+    """The cued run as a name, unless it is a place, a people, a title or a person's surname."""
     # mid-sentence, capitalised small words belong to the name: 'gave to For Our Future'
     tokens = tokens[1:] if mid_sentence and tokens[0] == "The" else \
         tokens if mid_sentence else strip_function_words(tokens)
     if not tokens or len(tokens) > 4 or (single_only and len(tokens) > 1):
         return None
     if is_place(tokens) or tokens[0] in DEMONYMS \
+            or " ".join(tokens).lower() in _SUBNATIONAL_PLACES \
             or (len(tokens) == 1 and tokens[0] in context.surnames) \
             or any(t.lower() in TITLE_WORDS or _is_calendar_word(t) for t in tokens):
         return None
@@ -648,16 +772,19 @@ def _cued_candidate(tokens: list[str], context: NameContext, single_only: bool,
 
 
 def _is_not_organisation_here(tokens: list[str], before: str, after: str) -> bool:
-    """Whether a one-word name is here an index ('Fortune 500'), a place ('the Amazon', 'in
-    Princeton') or a word ('the Independent candidate', 'GM crops')."""
+    """Whether a one-word name is here no organisation: an index, a place or a plain word.
+
+    'Fortune 500', 'the Amazon', 'in Princeton', 'the Independent candidate', 'GM crops'.
+    """
     if len(tokens) == 2 and tokens[0] == "The":
         before, tokens = "the ", tokens[1:]
     if len(tokens) != 1:
         return False
     token = tokens[0]
-    if _NUMBER_AFTER_RE.match(after) or _INDEX_AFTER_RE.match(after) \
-            or (token == "GM" and _GM_CROPS_RE.match(after)):
+    if _NUMBER_AFTER_RE.match(after) or _INDEX_AFTER_RE.match(after):
         return True
+    if token in _WORD_BEFORE_NOUN and _WORD_BEFORE_NOUN[token].match(after):
+        return True  # 'GM crops', 'Labour costs', 'Treasury yields'
     if token in _TOWN_NAMES and _LOCATIVE_BEFORE_RE.search(before):
         return True
     if token == "Independent" and not _PAPER_CUE_AFTER_RE.match(after):
@@ -704,6 +831,8 @@ def learn_short_forms(organisation: str, acronyms: dict[str, str],
             acronyms.setdefault(" ".join(tokens[:index + 1]), organisation)
             break
     first = tokens[0]
+    if first.lower() in KNOWN_NAMES:
+        return  # the table knows what 'Apple' alone means
     if len(tokens) > 1 and first.isalpha() and first[0].isupper() and first not in ORG_HEADS \
             and first not in _COMMON_NAME_WORDS and first not in _DEPARTMENT_SHORT \
             and first not in FUNCTION_WORDS and first not in DEMONYMS \
@@ -724,8 +853,8 @@ class DocumentOrganisations:
 
     def read(self, text: str) -> list[str]:
         """Organisations the next normalised paragraph names, remembered for later ones."""
-        if not self.context.british and _BRITISH_RE.search(text):
-            self.context.british = True
+        if not self.context.british:
+            self.context.british = any(marker in text for marker in _BRITISH_MARKERS)
         learn_acronyms(text, self.acronyms)
         found = [self._fuller_name(name) for name in
                  organisations_in(text, self.acronyms, self.short_forms, self.context)]
@@ -767,19 +896,24 @@ def learn_initials(organisation: str, acronyms: dict[str, str]) -> None:
     if not 2 <= len(words) <= 5 or not all(word[:1].isupper() for word in words):
         return
     initials = "".join(word[0] for word in words)
-    if initials not in ACRONYM_ORGS and initials.lower() not in PLACES:
+    if initials not in ACRONYM_ORGS and initials.lower() not in PLACES \
+            and initials not in _COMMON_ABBREVIATIONS:
         acronyms.setdefault(initials, organisation)
 
 
 def _learn_person(tokens: list[str], context: NameContext) -> None:
     """Remember the surname of what looks like a person's name: 'Harold Macmillan'."""
     last = tokens[-1].removesuffix("'s")
+    if tokens[-2].lower() in _HONORIFICS and last not in ORG_HEADS and last[:1].isupper():
+        context.surnames.add(last)  # 'President Ashby', 'Sen. Ford'
+        context.persons.add(last)
+        return
     if not _looks_like_given_name(tokens[-2]) or f"{tokens[-2]} {last}".lower() in KNOWN_NAMES:
         return
     if last.lower() in KNOWN_NAMES:
         context.persons.add(last)  # a one-word organisation's name is this person's here
-    if len(tokens) <= 3 and last.isalpha():
-        context.surnames.add(last)
+    if len(tokens) <= 3 and last.replace("-", "").replace("'", "").isalpha():
+        context.surnames.add(last)  # also 'Jean-Pierre', "O'Neill"
 
 
 def learn_acronyms(text: str, acronyms: dict[str, str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -17,6 +18,7 @@ from whoosh import highlight, qparser, sorting
 from whoosh import query as wq
 from whoosh.fields import NUMERIC
 from whoosh.support.levenshtein import distance
+from whoosh.util.times import long_to_datetime
 
 from search.errors import QueryError
 from search.index import (
@@ -24,11 +26,15 @@ from search.index import (
     DATE,
     DATES,
     DOCUMENT,
+    HAS_QUOTE,
     MONTH,
     ORGANISATION,
     ORGANISATION_TEXT,
+    PAGE,
     PARAGRAPH,
     PEOPLE,
+    QUOTE,
+    QUOTED,
     SPEAKER,
     SPEAKER_TEXT,
     TEXT_FIELD,
@@ -37,7 +43,16 @@ from search.index import (
     YEAR,
     split_values,
 )
-from search.matches import CHECK_EVERY, NO_DEADLINE, Deadline, MatchIndex, checked, match_index
+from search.matches import (
+    CHECK_EVERY,
+    NO_DEADLINE,
+    Deadline,
+    MatchIndex,
+    Signatures,
+    checked,
+    match_index,
+    near_words,
+)
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
@@ -82,6 +97,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 10
+    quotes_only: bool = False  # only paragraphs with attributed words (a speaker's)
+    excluded: dict[str, list[str]] = field(default_factory=dict)  # facet name -> values left out
+    undated_only: bool = False  # only paragraphs of documents without a date
 
     def checked(self) -> SearchRequest:
         """This request with bounds enforced; raises QueryError for values that make no sense."""
@@ -99,7 +117,7 @@ class SearchRequest:
         if not _whole_in(self.page, 1, MAX_PAGE):
             raise QueryError(f"page must be between 1 and {MAX_PAGE}")
         for values in (self.speakers, self.organisations, self.documents, self.years,
-                       self.months):
+                       self.months, *self.excluded.values()):
             _check_filter_values(values)
         parse_date_bound(self.date_from, end=False)
         parse_date_bound(self.date_to, end=True)
@@ -223,7 +241,7 @@ def warm_up(searcher) -> None:
     for fieldname in DEFAULT_FIELDS:
         matches.lengths(fieldname)
     for fieldname in (*DEFAULT_FIELDS, TITLE_TEXT):  # what wildcards and fuzzy words expand over
-        matches.vocabulary(fieldname)
+        matches.signatures(fieldname)
 
 
 def parse_query(searcher, text: str, deadline: Deadline = NO_DEADLINE) -> wq.Query:
@@ -331,7 +349,8 @@ class Expansion:
             return
         words = self.matches.vocabulary(fieldname)
         if isinstance(node, wq.FuzzyTerm):
-            yield from fuzzy_candidates(words, node.text, node.maxdist, node.prefixlength)
+            yield from fuzzy_candidates(words, self.matches.signatures(fieldname), node.text,
+                                        node.maxdist, node.prefixlength)
         elif isinstance(node, wq.Prefix):
             yield from with_prefix(words, node.text)
         elif isinstance(node, wq.Wildcard | wq.Regex):
@@ -366,21 +385,20 @@ def in_range(words: list[str], node: wq.TermRange):
             yield word
 
 
-def fuzzy_candidates(words: list[str], text: str, maxdist, prefix: int):
-    """Each of the words (sorted) sharing text's first `prefix` letters: the word when it is
-    within maxdist edits of text, else None (Whoosh's own terms_within builds an automaton
-    per word, which takes seconds for two edits)."""
+def fuzzy_candidates(words: list[str], found: Signatures, text: str, maxdist, prefix: int):
+    """Each of the words (sorted, with their Signatures) sharing text's first `prefix`
+    letters that may be within maxdist edits of text: the word when it is, else None
+    (Whoosh's own terms_within builds an automaton per word, which takes seconds for two
+    edits)."""
     if not 0 <= maxdist <= MAX_FUZZY_EDITS:
         raise QueryError(f"'{text}~{maxdist:g}': a fuzzy word may differ by at most "
                          f"{MAX_FUZZY_EDITS} letters")
     maxdist = int(maxdist)
-    letters = frozenset(text)
-    for word in with_prefix(words, text[:prefix]):
-        # One edit changes the set of letters by at most two: a cheap test first.
-        near = (abs(len(word) - len(text)) <= maxdist
-                and len(letters.symmetric_difference(word)) <= 2 * maxdist
-                and distance(word, text, maxdist) <= maxdist)
-        yield word if near else None
+    start = bisect.bisect_left(words, text[:prefix])
+    end = bisect.bisect_left(words, text[:prefix] + "\U0010ffff") if prefix else len(words)
+    for position in near_words(found, start, end, text, maxdist):
+        word = words[position]
+        yield word if distance(word, text, maxdist) <= maxdist else None
 
 
 def _label(node: wq.MultiTerm) -> str:
@@ -389,13 +407,6 @@ def _label(node: wq.MultiTerm) -> str:
         name = FIELD_ALIASES.get(node.fieldname, [node.fieldname])[0]
         return f"{name}:[{node.start or ''} TO {node.end or ''}]"
     return str(getattr(node, "text", node))
-
-
-def check_time(started: float) -> None:
-    """QueryError once a search begun at `started` (perf_counter) has run too long."""
-    if time.perf_counter() - started > SEARCH_TIME_LIMIT_S:
-        raise QueryError(f"the query took too long (over {SEARCH_TIME_LIMIT_S:g} s); "
-                         "make it more specific or add filters")
 
 
 def search_deadline() -> Deadline:
@@ -487,7 +498,7 @@ def highlight_terms(searcher, q: wq.Query) -> frozenset[str]:
     except Exception:  # highlighting is a nicety; an odd query node must not fail the search
         return frozenset()
     return frozenset(text.decode("utf-8") if isinstance(text, bytes) else text
-                     for field, text in found if field == TEXT_FIELD)
+                     for field, text in found if field in (TEXT_FIELD, QUOTE))
 
 
 def hit_record(stored: dict, score: float | None = None, marked: str | None = None) -> dict:
@@ -507,6 +518,7 @@ def hit_record(stored: dict, score: float | None = None, marked: str | None = No
         "score": round(score, 4) if score is not None else None,
         "people": json.loads(stored[PEOPLE]) if stored.get(PEOPLE) else {},
         "attributions": json.loads(stored[ATTRIBUTIONS]) if stored.get(ATTRIBUTIONS) else [],
+        "page": stored.get(PAGE),  # a PDF's page number, else None
     }
 
 
@@ -564,7 +576,8 @@ def dated_page(matches: MatchIndex, matched: np.ndarray, request: SearchRequest
 
 _PLAIN_QUERY = re.compile(r"[\w\s\"'*?~:.,-]+")
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_]+):(?!//)")
-SEARCHABLE_FIELDS = ("text", "title", "speaker", "organisation", "document", "year", "month")
+SEARCHABLE_FIELDS = ("text", "title", "speaker", "organisation", "quote", "document", "year",
+                     "month")
 
 
 def suggestion(searcher, q: wq.Query, text: str, deadline: Deadline = NO_DEADLINE
@@ -609,9 +622,10 @@ def _suggestion(searcher, q: wq.Query, text: str, deadline: Deadline) -> str | N
 def _corrected_word(searcher, stem: str, deadline: Deadline, maxdist: int = 2) -> str | None:
     """The surface form of the most frequent indexed word closest to stem (first letter kept)."""
     reader = searcher.reader()
-    words = match_index(searcher).vocabulary(TEXT_FIELD)
-    near = (word for word in checked(fuzzy_candidates(words, stem, maxdist, 1), deadline)
-            if word is not None)
+    matches = match_index(searcher)
+    candidates = fuzzy_candidates(matches.vocabulary(TEXT_FIELD), matches.signatures(TEXT_FIELD),
+                                  stem, maxdist, 1)
+    near = (word for word in checked(candidates, deadline) if word is not None)
     candidates = [(distance(word, stem, limit=maxdist), -reader.doc_frequency(TEXT_FIELD, word),
                    word) for word in near]
     if not candidates:
@@ -637,14 +651,7 @@ def search(searcher, request: SearchRequest) -> dict:
     QueryError when it cannot run or takes longer than SEARCH_TIME_LIMIT_S."""
     deadline = search_deadline()
     request.checked()
-    q = parse_query(searcher, request.q, deadline)
-    matches = match_index(searcher)
-    base = matches.mask(q, deadline)
-    deadline.check()
-    if (dates := date_mask(matches, searcher, request)) is not None:
-        base &= dates
-    filters = {facet.name: mask for facet in FACETS
-               if (mask := facet.mask(matches, request)) is not None}
+    q, matches, base, filters = matching(searcher, request, deadline)
     matched = _all_of(base, filters.values())
     facets, facet_sizes = {}, {}
     positions: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
@@ -659,6 +666,7 @@ def search(searcher, request: SearchRequest) -> dict:
         facets[facet.name], facet_sizes[facet.name] = facet.counts(matches, mask, request,
                                                                    where)
     total = int(matched.sum())
+    histogram = date_histogram(matches, matched, total)
     if request.sort == "relevance":
         page = ranked_page(matches, q, matched, request, deadline)
     else:
@@ -682,9 +690,63 @@ def search(searcher, request: SearchRequest) -> dict:
         "hits": hits,
         "facets": facets,
         "facet_sizes": facet_sizes,
+        "histogram": histogram,
         "suggestion": suggestion(searcher, q, request.q, deadline) if total < 5 else None,
         "took_ms": round((time.perf_counter() - deadline.started) * 1000, 2),
     }
+
+
+def matching(searcher, request: SearchRequest, deadline: Deadline = NO_DEADLINE
+             ) -> tuple[wq.Query, MatchIndex, np.ndarray, dict[str, np.ndarray]]:
+    """The parsed query, the match index, the paragraphs matching the query and the
+    non-facet filters (date range, quotes only, undated, excluded values), and each active
+    facet's mask: the paragraphs matching the request are base AND every facet mask."""
+    q = parse_query(searcher, request.q, deadline)
+    matches = match_index(searcher)
+    base = matches.mask(q, deadline)
+    deadline.check()
+    if (dates := date_mask(matches, searcher, request)) is not None:
+        base &= dates
+    if request.quotes_only:
+        base &= matches.mask(wq.Term(HAS_QUOTE, QUOTED))
+    if request.undated_only:
+        base &= matches.numbers(DATE) == _NO_DATE
+    for facet in FACETS:
+        if excluded := request.excluded.get(facet.name):
+            base &= ~matches.mask(wq.Or([wq.Term(facet.field, value) for value in excluded]))
+    filters = {facet.name: mask for facet in FACETS
+               if (mask := facet.mask(matches, request)) is not None}
+    return q, matches, base, filters
+
+
+def matched_docnums(searcher, request: SearchRequest, limit: int
+                    ) -> tuple[int, list[tuple[int, float | None]], frozenset[str]]:
+    """All paragraphs a request matches (its page and page size ignored), in its order, at
+    most limit of them: (total, [(docnum, score)], words to highlight)."""
+    deadline = search_deadline()
+    request.checked()
+    q, matches, base, filters = matching(searcher, request, deadline)
+    matched = _all_of(base, filters.values())
+    total = int(matched.sum())
+    every = dataclasses.replace(request, page=1, page_size=max(1, limit))
+    if request.sort == "relevance":
+        found = ranked_page(matches, q, matched, every, deadline)
+    else:
+        found = dated_page(matches, matched, every)
+    return total, found, highlight_terms(searcher, q)
+
+
+def date_histogram(matches: MatchIndex, matched: np.ndarray, total: int) -> dict:
+    """Matches per month of the document date (and per day when they all fall in one month),
+    and how many have no date ("undated")."""
+    months, _ = matches.column(MONTH).counts(matched)
+    found = {"month": dict(sorted(months.items())), "undated": total - sum(months.values())}
+    if len(months) == 1:
+        dates = matches.numbers(DATE)[matched]
+        values, counts = np.unique(dates[dates != _NO_DATE], return_counts=True)
+        found["day"] = {long_to_datetime(int(value)).date().isoformat(): int(count)
+                        for value, count in zip(values, counts, strict=True)}
+    return found
 
 
 def _all_of(base: np.ndarray, masks: Iterable[np.ndarray]) -> np.ndarray:

@@ -35,7 +35,7 @@ from search.organisations import (
     strip_place_suffix,
     word_set,
 )
-from search.quotes import content
+from search.quotes import QUOTES_RE, content, masked_text, quote_spans, sentence_bounds
 from search.transcripts import (
     PAGE_LABELS,
     REPORTER_LABELS,
@@ -48,10 +48,9 @@ from search.transcripts import (
     turn_attribution,
 )
 
-# Quotation marks; two apostrophes stand for one double mark ('\u2019\u2019' once normalised).
-_QUOTES_RE = re.compile(r"[\"\u201c\u201d\u201e\u201f\u00ab\u00bb]|''")
-# A party and state after a legislator's name, '(R-S.C.)', '(D-Calif.)': read as if absent.
-_PARTY_RE = re.compile(r"\s\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][A-Za-z. ]{0,20}\)")
+_QUOTES_RE = QUOTES_RE
+_quote_spans = quote_spans
+_masked = masked_text
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,9 @@ GENERIC_SUBJECTS = word_set("""
     Families Opponents Supporters Allies Advocates Economists Engineers Teachers Students
     Parents Users Customers Investors Traders Everyone Nobody Someone Government Officials
     Administration Regime Spokesman Spokeswoman Spokesperson Official Analyst Reporter
-    Question Moderator Operator Participant Staff Question""")
+    Question Moderator Operator Participant Staff Question Proponents Backers Detractors
+    Skeptics Sceptics Defenders Organizers Organisers Campaigners Demonstrators Lawyers
+    Attorneys Protesters Members Sponsors Donors Employees Workers Negotiators Delegates""")
 NON_SPEAKER_LABELS = REPORTER_LABELS | PAGE_LABELS  # labels that never name a speaker
 # Roles and party labels that stand before a name and are no part of it: 'House Speaker Jane
 # Doe', 'Democrat Jane Doe', 'Acme CEO Jane Doe', 'Tory MP Jane Doe'.
@@ -114,8 +115,9 @@ _ADV = (r"(?:also|then|later|previously|recently|again|further|separately|repeat
         r"has|have|had|would|will|earlier|publicly|privately|quickly|simply|flatly|"
         r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|"
         r"last\s+(?:week|month|year)|this\s+week|(?!only\b)[a-z]{3,}ly|in\s+particular|too|"
-        r"however|instead|not|never|always|often|once\s+again)")
+        r"however|instead|not|never|always|often|both|once\s+again)")
 _ADVS = rf"(?:\s+{_ADV})*"
+_LAST_ADV_RE = re.compile(rf"\s+{_ADV}\Z")
 _PHRASE = r"(?:[^,;:\x01.!?]|\.(?=[\w,]))"
 _ROLE = rf"(?:the|a|an|\d{{1,3}}|[a-z][\w'-]*)\b{_PHRASE}{{0,140}}?"
 # A role after a name that ends its clause: 'the chief economist at X' or 'chief economist at X'.
@@ -137,7 +139,7 @@ _CALL_ON_RE = re.compile(r"\s+(?:on|for|upon)\b")
 _QUOTE_AHEAD_RE = re.compile(r"[^.!?\x01]*\x01")
 _COORDINATED_RE = re.compile(
     rf"(?:\A|[.!?]\s+|\x01\s*,?\s*)(?:(?P<pronoun>he|she|He|She)|(?P<run>{RUN})"
-    rf"(?:\s*,\s*(?P<role>{_ROLE}),)?)\s+[a-z][^.;:!?]*\band\Z")
+    rf"(?:\s*,\s*(?P<role>{_ROLE}),)?)\s+[a-z][^.;:!?]*\b(?:and|but)\Z")
 _OWNER_ROLE_RE = re.compile(r"\A(?P<noun>[a-z]+)'s\s+(?P<title>.+)\Z")
 _ROLE_AT_NOUN_RE = re.compile(
     r"\A(?P<title>.+?)\s+(?:at|of|for|with|from)\s+the\s+(?P<noun>[a-z]+)\Z")
@@ -152,8 +154,9 @@ _PARTICIPLE_RE = re.compile(r"\b(?:saying|adding|arguing|noting|warning|insistin
                             r"to\s+(?:express|reaffirm|underscore|convey|emphasize|stress))\b")
 _APPOSITIVE_BEFORE_RE = re.compile(
     rf"(?<![\w.'-])(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE}),{_ADVS}\s*\Z")
-_ROLE_THEN_NAME_BEFORE_RE = re.compile(
-    rf"(?P<role>(?:[a-z][\w'-]*\s+){{0,4}}[a-z][\w'-]*)\s*,\s*(?P<run>{RUN})\s*,{_ADVS}\s*\Z")
+# A name between commas that ends a clause, its role before it: 'its chair, Jane Doe, said'.
+_NAME_BETWEEN_COMMAS_RE = re.compile(rf",\s*(?P<run>{RUN})\s*,{_ADVS}\s*\Z")
+_LOWER_WORD_RE = re.compile(r"[a-z][\w'-]*\Z")
 _RUN_BEFORE_RE = re.compile(rf"(?<![\w.'-])(?P<run>{RUN}){_ADVS}\s*\Z")
 _ORG_ROLE_BEFORE_RE = re.compile(
     rf"(?:\b(?:a|an|the|one|two|several)\s+(?:senior\s+|top\s+|other\s+)?|(?:\A|[.!?]\s+))"
@@ -178,7 +181,6 @@ _ROLE_NOUN_BEFORE_RE = re.compile(
     r"(?P<role>" + "|".join(sorted(_PERSON_ROLES, key=len, reverse=True)) + r")"
     rf"{_ADVS}\s*\Z")
 _ORG_NOUN_BEFORE_RE = re.compile(rf"\b(?:the|The)\s+(?P<noun>[a-z]+){_ADVS}\s*\Z")
-_LOWER_WORDS_BEFORE_RE = re.compile(r"((?:[a-z][\w-]*\s+){1,4})\Z")
 _PRONOUN_AFTER_RE = re.compile(r"\A\s*(he|she)\b")
 _RUN_AFTER_RE = re.compile(
     rf"\A\s*(?:the\s+)?(?:[A-Z][\w.&-]*'s\s+)?(?P<lc>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<run>{RUN})"
@@ -209,9 +211,49 @@ _SUBJECT_RUN_RE = re.compile(rf"(?<![\w.'-])(?P<run>{RUN})(?=\s+[a-z])")
 _SUBJECT_FOLLOW_RE = re.compile(
     r",?\s+(?!(?:and|or|but|the|of|in|on|at|to|for|with|from|by|who|which|whose|that|as|"
     r"than|a|an|its|his|her|their)\b)[a-z]{3,}\b")
+_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:of|to|with|for|by|from|at|in|on|about|against|than)\s+(?:the\s+)?\Z")
 _QUESTION_BEFORE_RE = re.compile(r"\b(?:did|does|do|will|would|could|should|can)\s+\Z")
 _PREPOSITION_BEFORE_RE = re.compile(
     r"\b(?:of|to|with|for|by|from|at|in|on|about|against|and|or|than)\s+(?:the\s+)?\Z")
+_HONOURS = word_set("lord lady dame baroness")
+_WHO_CLAUSE_BEFORE_RE = re.compile(
+    rf"(?<![\w.'-])(?P<run>{RUN})\s*,\s*who\s+(?:[a-z][\w'-]*\s+)+[^,;:\x01]{{0,80}}\Z")
+# A clause's subject after a conjunction, inside a part: 'He spoke as Sir Jo Doe'.
+_CONJUNCT_NAME_RE = re.compile(
+    rf"\b(?:as|when|while|after|before|because|since|but|although|though)\s+"
+    rf"(?P<lc>(?:[a-z][\w-]*\s+){{0,3}})(?P<run>{RUN})\Z")
+_GENDERED_RE = re.compile(r"\b(?:[Hh]e|[Hh]is|him|himself|[Ss]he|[Hh]er|herself)\b")
+_MALE_PRONOUNS = frozenset({"he", "He", "his", "His", "him", "himself"})
+_FEMALE_PRONOUNS = frozenset({"she", "She", "her", "Her", "herself"})
+_MAIN_SUBJECT_RE = re.compile(
+    rf"[,\x01]\s*(?:,\s*)?(?:(?P<pronoun>he|she)|(?P<run>{RUN}))\s+[a-z]")
+# The people a run of capitalised words names, by (run, acronyms): the same in every document.
+_RUN_PEOPLE: dict[tuple[str, tuple], list[_Mention]] = {}
+# A deputy's role is another role: 'Vice President Doe' is not 'the president'.
+_SECOND_IN_COMMAND_RE = re.compile(r"\b(vice|deputy|assistant|under|lieutenant)[\s-]+(\w+)")
+# A body that is no named organisation stands between 'it' and the one quoted before.
+_GOVERNMENT_RE = re.compile(r"\b(?:government|administration|ministry|authorities|court)\b")
+# An unnamed person who opens a sentence and does something: 'The boyfriend told police'.
+_UNNAMED_SUBJECT_RE = re.compile(
+    r"(?:\A|[.!?]\s+)(?:The|A|An|His|Her|Their)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>"
+    r"boyfriend|girlfriend|husband|wife|man|woman|boy|girl|witness|victim|suspect|driver|"
+    r"neighbou?r|friend|father|mother|son|daughter|brother|sister|resident|passenger|"
+    r"customer|employee|worker|caller|gunman|shooter|teenager|student|patient)"
+    r"\s+(?:[a-z]+ed|told|said|says|saw|ran|went|took|gave|came|was|is|had|has)\b")
+_TRAILING_WHEN_RE = re.compile(
+    r"\s+(?:on|in|at|for)\s+(?:the\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)\b.*\Z")
+_AFFILIATED_BEFORE_RE = re.compile(
+    rf"(?<![\w.'-])(?P<run>{RUN})\s+(?:with|of|from|at|for)\s+the\s+(?:[\w.'-]+\s+){{0,5}}?"
+    r"(?i:department|office|agency|company|union|police|university|institute|council|"
+    r"committee|commission|campaign|firm|bank|board|court|bureau|service|association|"
+    r"coalition|foundation|center|centre|hospital|school|district)\s*\Z")
+# Two people named together, each perhaps with a role between commas.
+_PAIR_RE = re.compile(
+    rf"(?<![\w.'-])(?P<first>{RUN})(?:\s*,[^,;.\x01]{{1,60}},)?\s+and\s+(?P<second>{RUN})")
+_LIST_OPENING_RE = re.compile(r"(?:including|like|such\s+as|along\s+with|as\s+well\s+as|and|or)\b")
 _NAME_PART_RE = re.compile(rf"(?P<lc>(?:[\w-]+\s+){{0,4}}?)(?P<run>{RUN})")
 # A part of a clause that describes rather than names: 'a lawyer for the union', 'one of them'.
 _DESCRIPTION_RE = re.compile(r"\A(?:[a-z\d]|(?:A|An|The|One|Another|Her|His|Its|Their)\s)")
@@ -222,36 +264,6 @@ _INTRO_RE = re.compile(r"\A(?:After|Before|When|While|As|If|Although|Though|Sinc
 _SENTENCE_OPENING_RE = re.compile(r"(?:\A\s*|[.!?]\s+)(?:[\w.'-]+,?\s+){0,3}\Z")
 _ACRONYM_RE = re.compile(r"\A(?:[A-Z]{2,}s?|(?:[A-Z]\.){2,})\Z")
 _ROLE_SPLIT_RE = re.compile(rf"\s+(?:at|of|for|with|from)\s+(?:the\s+)?(?P<org>{RUN})\s*\Z")
-
-
-def _quote_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
-    """Quoted spans (marks included), pairing marks in order; and whether one is left open."""
-    spans: list[tuple[int, int]] = []
-    start = None
-    for match in _QUOTES_RE.finditer(text):
-        if start is None:
-            start = match.start()
-        else:
-            spans.append((start, match.end()))
-            start = None
-    if start is not None:
-        spans.append((start, len(text)))
-    return spans, start is not None
-
-
-def _masked(text: str, spans: list[tuple[int, int]]) -> str:
-    """The text with each quotation blanked to a \\x01 marker, so quoted names are not read.
-
-    The masked text keeps the text's length, so positions in it are positions in the text.
-    """
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces.append(text[last:start])
-        size = end - start
-        pieces.append(" " * (size - 2) + "\x01 " if size >= 2 else "\x01")
-        last = end
-    pieces.append(text[last:])
-    return _PARTY_RE.sub(lambda m: " " * len(m.group()), "".join(pieces))
 
 
 def _is_name_token(token: str) -> bool:
@@ -274,7 +286,7 @@ class _Mention:
 
 def _person_mention(tokens: list[str], acronyms: dict[str, str]) -> _Mention | None:
     """Split 'Acting Secretary of State Jane Doe of the X Institute' into name, title, org."""
-    tokens = strip_function_words(tokens)
+    tokens = _sentence_words_off(tokens)
     organisation = None
     for index in range(1, len(tokens) - 1):
         if tokens[index] in ("of", "from", "at") and tokens[index - 1].lower() not in TITLE_WORDS:
@@ -372,7 +384,12 @@ class SpeakerReader:
         self.acronyms = self.organisations.acronyms
         self.last_person: tuple[str, int] | None = None
         self.genders: dict[str, str] = {}
-        self.run_mentions: dict[str, list[_Mention]] = {}  # people each run names, once read
+        self.hint: str | None = None  # the gender a name being resolved has, if known
+        self.unnamed: list[tuple[int, int, str | None]] = []  # (paragraph, position, gender)
+        self.bare: set[str] = set()  # people the document has called by surname alone
+        self.context = ""  # the masked text being read
+        self.quoted: tuple[str, list[tuple[int, int]]] = ("", [])  # its text and quotations
+        self.acronyms_seen: tuple[int, tuple] = (0, ())
         self.group: tuple[tuple[str, str], int] | None = None  # two people who spoke together
         self.partners: list[_Speaker] = []  # speakers found beside the one a cue returns
         self.spoken: list[tuple[str, str, str, tuple[int, int]]] = []  # the latest paragraph's
@@ -397,6 +414,8 @@ class SpeakerReader:
     def remember(self, mention: _Mention) -> str:
         """The canonical name for a mention, registering the person if new."""
         name = self.resolve(mention.name) or " ".join(mention.name)
+        if len(mention.name) == 1:
+            self.bare.add(name)
         if name not in self.titles:
             self.order.append(name)
             self.titles[name] = None
@@ -415,11 +434,18 @@ class SpeakerReader:
         key = " ".join(tokens)
         if key in self.titles:
             return key
+        if len(wanted) == 1:
+            same = [known for known in self.order
+                    if _without_suffix(known.lower().split())[-1] == wanted[0]]
+            if len(same) > 1:  # 'Clinton' of two: the one the pronouns fit, else the one
+                # the story already calls by surname alone, else the one it introduced first
+                same.sort(key=lambda known: (bool(self.hint) and self.genders.get(known)
+                                             != self.hint, known not in self.bare))
+            if same:
+                return same[0]
         in_focus = [entry[0] for entry in reversed(self.recent[-12:])]
         for known in dict.fromkeys(in_focus + self.order[::-1]):
             parts = _without_suffix(known.lower().split())
-            if len(wanted) == 1 and wanted[0] == parts[-1]:
-                return known
             if len(wanted) > 1 and wanted[0] == parts[0] and wanted[-1] == parts[-1]:
                 return known
         if len(wanted) == 1:
@@ -430,10 +456,9 @@ class SpeakerReader:
 
     def fullest(self, name: str) -> str:
         """The one full name the document gives for a bare surname, else the name as it is."""
-        if " " in name:
-            return name
-        fuller = [known for known in self.order if " " in known
-                  and _without_suffix(known.lower().split())[-1] == name.lower()]
+        wanted = name.lower().split()
+        fuller = [known for known in self.order if len(known.split()) > len(wanted)
+                  and _without_suffix(known.lower().split())[-len(wanted):] == wanted]
         return fuller[0] if len(fuller) == 1 else name
 
     def role_parts(self, role: str) -> tuple[str | None, str | None]:
@@ -464,7 +489,11 @@ class SpeakerReader:
                 return name
         if holders:
             return holders[0]
-        latest = self.recent[-1] if self.recent else None
+        here = {e[0] for e in self.recent if e[1] == self.index}
+        if len(here) == 1 and not self.titles.get(next(iter(here))):
+            return here.pop()  # 'Sanders still senses ..., the Vermont senator said'
+        spoke = [e for e in self.recent if e[3] == "s"]
+        latest = spoke[-1] if spoke and not modifiers else None
         if latest and self.index - latest[1] <= 1 and not self.titles.get(latest[0]):
             return latest[0]
         return None
@@ -577,6 +606,7 @@ class SpeakerReader:
         self.index += 1
         spans, left_open = _quote_spans(text)
         masked = _masked(text, spans)
+        self.quoted = (text, spans)
         speakers = self.paragraph_speakers(text, masked, bool(spans), left_open)
         self.speakers.update(speaker.name for speaker in speakers if speaker.is_person)
         self.spoken = self.spans_of(text, spans, masked, speakers)
@@ -595,7 +625,8 @@ class SpeakerReader:
             if speaker.cue_span is None and self.turn_paragraph == self.index \
                     and speaker.name == self.turn_speaker:
                 continue  # the turn's own words: see turn_attributions
-            words = content(text, masked, spans, speaker.position, speaker.cue_span)
+            words = content(text, masked, spans, speaker.position, speaker.cue_span,
+                            _next_cue(speaker, speakers))
             if words and not any(f[0] == speaker.name and f[3] == words[1] for f in found):
                 start, end = words[1]
                 found.append((speaker.name, speaker.cue, words[0], (start + offset, end + offset)))
@@ -674,15 +705,38 @@ class SpeakerReader:
 
         A person who opens a sentence is in focus for a later 'she said'.
         """
+        self.note_unnamed(masked)
         for match in RUN_RE.finditer(masked):
             run = match.group()
-            if run not in self.run_mentions:
-                self.run_mentions[run] = self.run_people(run)
-            for mention in self.run_mentions[run]:
+            key = (run, self.acronyms_key())
+            if key not in _RUN_PEOPLE:
+                if len(_RUN_PEOPLE) > 50_000:
+                    _RUN_PEOPLE.clear()
+                _RUN_PEOPLE[key] = self.run_people(run)
+            for mention in _RUN_PEOPLE[key]:
                 self.register_mention(masked, mention, match)
+        if " and " in masked:
+            self.note_pairs(masked)
+
+    def note_pairs(self, masked: str) -> None:
+        """Two people named together ('Jane Doe, of Ohio, and John Roe') are a later 'they'."""
+        for match in _PAIR_RE.finditer(masked):
+            first = self.resolve(_sentence_words_off(match["first"].split())[-1:])
+            second = self.resolve(_sentence_words_off(match["second"].split())[-1:])
+            if first and second and first != second \
+                    and len(first.split()) > 1 and len(second.split()) > 1:
+                self.group = ((first, second), self.index)
+
+    def acronyms_key(self) -> tuple:
+        """The acronyms the document has defined so far, as a key for cached readings."""
+        if self.acronyms_seen[0] != len(self.acronyms):
+            self.acronyms_seen = (len(self.acronyms), tuple(sorted(self.acronyms.items())))
+        return self.acronyms_seen[1]
 
     def run_people(self, run: str) -> list[_Mention]:
         """The people a run names: 'Jane Doe and John Roe', 'Acme Court Justice Jane Doe'."""
+        if " " not in run and (run in FUNCTION_WORDS or run.lower() in WEEKDAYS):
+            return []  # 'The', 'But', 'Monday': the commonest runs, and never a person
         if organisations_in_tokens(run.split(), self.acronyms):
             mention = _person_mention(run.split(), self.acronyms)
             return [mention] if mention and mention.title and len(mention.name) > 1 else []
@@ -699,26 +753,15 @@ class SpeakerReader:
                 self.genders[name] = mention.gender
         opening = masked[max(0, match.start() - 40):match.start()]
         opens = match.start() == 0 or _SENTENCE_OPENING_RE.search(opening)
-        subject = opens or _SUBJECT_FOLLOW_RE.match(masked, match.end())
+        subject = opens or _SUBJECT_FOLLOW_RE.match(masked, match.end()) \
+            and not opening.endswith(("the ", "The "))  # not in: the Doe campaign
         if name and subject and not _PREPOSITION_BEFORE_RE.search(opening):
             self.recent.append((name, self.index, match.start(), "o" if opens else "m"))
 
     def found_speakers(self, masked: str, pronouns: bool = True) -> list[_Speaker]:
         """Speakers of one paragraph's unquoted text, in order of appearance."""
-        found: list[_Speaker] = []
-        self.partners = []
-        for verb in _VERB_RE.finditer(masked):
-            speaker = self.verb_speaker(masked, verb, found, pronouns)
-            if speaker:
-                found.append(_cued(speaker, verb))
-                self.add_partner(masked, speaker)
-        if "ing" in masked or " to " in masked:
-            for match in _PARTICIPLE_RE.finditer(masked):
-                speaker = self.participle_speaker(masked, match, found)
-                if speaker:
-                    found.append(_cued(speaker, match))
-        for partner, cue in self.partners_with_cues(found):
-            found.append(_cued_like(partner, cue))
+        self.context = masked
+        found = self.cued_speakers(masked, pronouns)
         if "ccording to" in masked:
             for match in _ACCORDING_RE.finditer(masked):
                 speaker = self.speaker_after(masked[match.end():match.end() + 200], match.end(),
@@ -732,14 +775,53 @@ class SpeakerReader:
                 if speaker:
                     speaker.cue_span = (match.start("run"), match.start("run"))
                     found.append(speaker)
+        if "\x01" in masked and len(self.quoted[0]) == len(masked):
+            found.extend(self.quoted_speakers(*self.quoted))
         if ":" in masked and "\x01" in masked:
             for speaker in self.colon_speakers(masked):
                 colon = masked.find(":", speaker.position)
+                if any(speaker.position <= s.position < colon for s in found if s.cue_span):
+                    continue  # 'Doe told the BBC: "..."' has its speaker already
                 speaker.cue, speaker.cue_span = ":", (colon, colon + 1)
                 found.append(speaker)
         found.sort(key=lambda s: s.position)
         for speaker in found:
             self.note_speaker(speaker)
+        return found
+
+    def cued_speakers(self, masked: str, pronouns: bool) -> list[_Speaker]:
+        """Speakers of the speech verbs and participles ('said', 'adding'), partners too."""
+        found: list[_Speaker] = []
+        self.partners = []
+        for verb in _VERB_RE.finditer(masked):
+            speaker = self.verb_speaker(masked, verb, found, pronouns)
+            if speaker:
+                found.append(_cued(speaker, verb))
+                self.add_partner(masked, speaker)
+        if "ing" in masked or " to " in masked:
+            for match in _PARTICIPLE_RE.finditer(masked):
+                speaker = self.participle_speaker(masked, match, found, pronouns)
+                if speaker:
+                    found.append(_cued(speaker, match))
+        for partner, cue in self.partners_with_cues(found):
+            found.append(_cued_like(partner, cue))
+        return found
+
+    def quoted_speakers(self, text: str, spans: list[tuple[int, int]]) -> list[_Speaker]:
+        """People whose speech a quotation reports: '"... when Gov. Doe said ...," he said'."""
+        found = []
+        for start, end in spans:
+            for verb in _VERB_RE.finditer(text, start + 1, end):
+                if verb.group() in QUOTE_VERBS:
+                    continue
+                run = _RUN_BEFORE_RE.search(text, max(start + 1, verb.start() - 60), verb.start())
+                if run is None or _PREPOSITION_BEFORE_RE.search(
+                        text, max(0, run.start() - 12), run.start()):
+                    continue
+                speaker = self.named_speaker(run["run"], None, run.start("run"), strong=False)
+                if speaker and speaker.is_person and (
+                        " " in run["run"].strip() or speaker.name in self.titles):
+                    found.append(_cued(speaker, verb))
         return found
 
     def add_partner(self, masked: str, speaker: _Speaker) -> None:
@@ -763,16 +845,22 @@ class SpeakerReader:
                 pairs.append((partner, later[0]))
         return pairs
 
-    def participle_speaker(self, masked: str, match: re.Match,
-                           found: list[_Speaker]) -> _Speaker | None:
+    def participle_speaker(self, masked: str, match: re.Match, found: list[_Speaker],
+                           pronouns: bool = True) -> _Speaker | None:
         """The subject of 'Doe spoke to the crowd, promising to act': the clause's speaker."""
+        if not masked[:match.start()].rstrip().endswith((",", "\x01", " as")) \
+                and match.group() not in ("saying", "adding") and match.group()[:3] != "to ":
+            return None  # 'a promising start', 'was telling the truth'
         start = clause_start(masked, match.start())
+        if _INTRO_RE.match(masked, start) and not masked[start:match.start()].count(" ") > 1:
+            return self.main_subject(masked, match.end(), found, pronouns)  # 'After saying so, she'
         earlier = [s for s in found if start <= s.position < match.start()]
-        if earlier:
-            return None  # 'Doe said ..., adding': already attributed to Doe
+        if earlier:  # 'Doe said ..., adding': Doe again
+            return _Speaker(match.start(), earlier[-1].name, earlier[-1].is_person)
         pronoun = _PRONOUN_SUBJECT_RE.match(masked, start, match.start())
         if pronoun:
-            return self.pronoun_speaker(pronoun["pronoun"], found, pronoun.start("pronoun"))
+            return self.pronoun_speaker(pronoun["pronoun"], found, pronoun.start("pronoun")) \
+                if pronouns else None
         for run in _SUBJECT_RUN_RE.finditer(masked, start, match.start()):
             if _PREPOSITION_BEFORE_RE.search(masked, max(0, run.start() - 12), run.start()):
                 continue
@@ -780,6 +868,18 @@ class SpeakerReader:
             if speaker:
                 return speaker if speaker.is_person else None
         return None
+
+    def main_subject(self, masked: str, end: int, found: list[_Speaker],
+                     pronouns: bool = True) -> _Speaker | None:
+        """The subject after an introductory clause: 'After saying so, she left'."""
+        match = _MAIN_SUBJECT_RE.search(masked, end, min(len(masked), end + 300))
+        if match is None:
+            return None
+        if match["pronoun"]:
+            return self.pronoun_speaker(match["pronoun"], found, match.start("pronoun")) \
+                if pronouns else None
+        speaker = self.named_speaker(match["run"], None, match.start("run"), strong=False)
+        return speaker if speaker and speaker.is_person else None
 
     def colon_speakers(self, masked: str) -> list[_Speaker]:
         """Subjects of sentences that end in a colon and a quote: 'Doe was blunt: "..."'."""
@@ -811,9 +911,10 @@ class SpeakerReader:
         if verb.group() in QUOTE_VERBS and not _QUOTE_AHEAD_RE.match(after) \
                 and not _CALL_ON_RE.match(after) and not _CALLED_IT_RE.match(after):
             return None
-        if before.endswith((",", " -")):
+        core = _without_trailing_adverbs(before)
+        if core.endswith((",", " -")):
             speaker = self.appositive_speaker(before, window) \
-                or self.clause_subject_speaker(masked, len(before) + window)
+                or self.clause_subject_speaker(masked, len(core) + window)
             if speaker:
                 return speaker
         inverted = not before or before.endswith(("\x01", ":")) \
@@ -822,6 +923,11 @@ class SpeakerReader:
             speaker = self.speaker_after(after, verb.end(), strong=True)
             if speaker:
                 return speaker
+        return self.subject_before(before, window, position, found, pronouns)
+
+    def subject_before(self, before: str, window: int, position: int, found: list[_Speaker],
+                       pronouns: bool) -> _Speaker | None:
+        """The subject that ends right before a cue: a pronoun, a role, an organisation, a name."""
         pronoun = _PRONOUN_BEFORE_RE.search(before)
         if pronoun:
             return self.pronoun_speaker(pronoun.group(1), found, position) if pronouns else None
@@ -839,23 +945,41 @@ class SpeakerReader:
         if org_noun:
             found_org = self.organisations.called(org_noun["noun"])
             return _Speaker(position, found_org, False) if found_org else None
+        who = _WHO_CLAUSE_BEFORE_RE.search(before) if "who" in before else None
+        if who:
+            speaker = self.named_speaker(who["run"], None, window + who.start("run"), True)
+            if speaker and speaker.is_person:
+                return speaker  # 'Ms Doe, who presents The Show tells her'
+        affiliated = _AFFILIATED_BEFORE_RE.search(before) if " the" in before else None
+        if affiliated:  # 'Sgt. Jane Doe with the city's police department said'
+            speaker = self.named_speaker(affiliated["run"], None,
+                                         window + affiliated.start("run"), True)
+            if speaker and speaker.is_person:
+                return speaker
         run = _RUN_BEFORE_RE.search(before)
         if run:
-            run_start = run.start("run")
-            if _PREPOSITION_BEFORE_RE.search(before, max(0, run_start - 12), run_start) \
-                    or _QUESTION_BEFORE_RE.search(before, max(0, run_start - 8), run_start):
-                return None  # 'supporters in Congress say', 'what did Doe say'
-            strong = bool(_AFTER_QUOTE_RE.search(before[:run_start]))
-            lower = _LOWER_WORDS_BEFORE_RE.search(before[:run_start])
-            role = _lower_role(lower.group(1)) if lower else None
-            return self.named_speaker(run["run"], role, window + run_start, strong)
-        if before.endswith(" and"):
+            return self.run_subject(before, run, window)
+        if before.endswith((" and", " but")):
             return self.coordinated_speaker(before, window, found, pronouns)
         return None
+
+    def run_subject(self, before: str, run: re.Match, window: int) -> _Speaker | None:
+        """The speaker a run of capitalised words right before a cue names, if its subject."""
+        run_start = run.start("run")
+        if _OBJECT_BEFORE_RE.search(before, max(0, run_start - 12), run_start) \
+                or _QUESTION_BEFORE_RE.search(before, max(0, run_start - 8), run_start):
+            return None  # 'supporters in Congress say', 'what did Doe say'
+        strong = bool(_AFTER_QUOTE_RE.search(before[:run_start]))
+        lower = _lower_words_before(before[:run_start], 4)
+        role = _lower_role(lower) if lower else None
+        name = _TRAILING_WHEN_RE.sub("", run["run"])  # 'Jane Doe on Friday said'
+        return self.named_speaker(name, role, window + run_start, strong)
 
     def appositive_speaker(self, before: str, window: int) -> _Speaker | None:
         """The subject of 'Jane Doe, the X's chair, said' or 'its chair, Jane Doe, said'."""
         appositive = _APPOSITIVE_BEFORE_RE.search(before)
+        if appositive and _LIST_OPENING_RE.match(appositive["role"]):
+            return None  # 'Critics, including the league, said': a group, not a person
         if appositive:
             speaker = self.person_speaker(appositive["run"], appositive["role"],
                                           window + appositive.start("run"), strong=True)
@@ -863,31 +987,49 @@ class SpeakerReader:
                 return speaker
         if "," not in before[-40:]:
             return None
-        role_first = _ROLE_THEN_NAME_BEFORE_RE.search(before, max(0, len(before) - 120))
-        role = _role_before_name(role_first["role"]) if role_first else None
+        name = _NAME_BETWEEN_COMMAS_RE.search(before, max(0, len(before) - 90))
+        words = _lower_words_before(before[:name.start()] + " ", 5) if name else None
+        role = _role_before_name(words) if words else None
         if role is None:
             return None
-        return self.person_speaker(role_first["run"], role, window + role_first.start("run"),
-                                   strong=True)
+        return self.person_speaker(name["run"], role, window + name.start("run"), strong=True)
 
     def clause_subject_speaker(self, masked: str, end: int) -> _Speaker | None:
         """The subject of 'Jane Doe, the agency's chief, who has run it since 2010, said'."""
         parts = comma_parts(masked, clause_start(masked, end), end)
         if len(parts) < 2:
             return None
-        for index, (start, stop) in enumerate(parts):
-            segment = masked[start:stop]
-            name = _NAME_PART_RE.fullmatch(segment)
-            role = _prefix_role(name["lc"]) if name and name["lc"] else None
-            if name and (role or not name["lc"]):
-                beside = parts[index + 1] if index + 1 < len(parts) else parts[index - 1]
-                role = role or masked[beside[0]:beside[1]]
-                strong = len(name["run"].split()) > 1 or bool(name["lc"])
-                return self.named_speaker(name["run"], role, start + name.start("run"), strong)
-            described = _DESCRIPTION_RE.match(segment) or segment.split()[-1][:1].islower()
-            if not (described or index == 0 and _INTRO_RE.match(segment)):
-                return None
+        for index in range(len(parts)):
+            done, speaker = self.part_subject(masked, parts, index)
+            if done:
+                return speaker
         return None
+
+    def part_subject(self, masked: str, parts: list[tuple[int, int]],
+                     index: int) -> tuple[bool, _Speaker | None]:
+        """What one comma part tells of its clause's subject: (found or ruled out, speaker)."""
+        start, stop = parts[index]
+        segment = masked[start:stop]
+        beside = parts[index + 1] if index + 1 < len(parts) else parts[index - 1]
+        name = _NAME_PART_RE.fullmatch(segment)
+        role = _prefix_role(name["lc"]) if name and name["lc"] else None
+        if name and (role or not name["lc"]):
+            strong = len(name["run"].split()) > 1 or bool(name["lc"])
+            if not strong and self.resolve(name["run"].split()) is None:
+                return True, None  # 'Proponents, including the league, said'
+            speaker = self.named_speaker(name["run"], role or masked[beside[0]:beside[1]],
+                                         start + name.start("run"), strong)
+            described = _DESCRIPTION_RE.match(segment) \
+                or segment.split()[-1].lower() in ROLE_ENDINGS
+            return bool(speaker or not described), speaker  # 'The Chancellor, Jo Doe, said'
+        if _DESCRIPTION_RE.match(segment) or segment.split()[-1][:1].islower() \
+                or index == 0 and _INTRO_RE.match(segment):
+            return False, None
+        late = _CONJUNCT_NAME_RE.search(segment)  # 'He spoke as Sir Jo Doe, the chief, warned'
+        if late is None or late["lc"] and not _lower_role(late["lc"]):
+            return True, None
+        role = masked[beside[0]:beside[1]] if index + 1 < len(parts) else None
+        return True, self.named_speaker(late["run"], role, start + late.start("run"), True)
 
     def coordinated_speaker(self, before: str, window: int, found: list[_Speaker],
                             pronouns: bool) -> _Speaker | None:
@@ -926,7 +1068,7 @@ class SpeakerReader:
     def named_speaker(self, run: str, role: str | None, position: int,
                       strong: bool) -> _Speaker | None:
         """A person or organisation speaker from a run of capitalised words."""
-        tokens = strip_function_words(run.split())
+        tokens = _sentence_words_off(run.split())
         if not tokens or tokens[0].lower() in WEEKDAYS or tokens[0].rstrip(".").lower() in MONTHS:
             return None
         orgs = organisations_in_tokens(tokens, self.acronyms)
@@ -949,7 +1091,7 @@ class SpeakerReader:
     def person_speaker(self, run: str, role: str | None, position: int,
                        strong: bool) -> _Speaker | None:
         """A person speaker from a run (and role), resolved against people met so far."""
-        tokens = strip_function_words(run.split())
+        tokens = _sentence_words_off(run.split())
         if tokens and tokens[-1].lower() in ROLE_ENDINGS:
             known = self.resolve_title(" ".join(strip_place_prefix(tokens)))
             return _Speaker(position, known, True) if known else None
@@ -963,12 +1105,24 @@ class SpeakerReader:
         if mention.title in _SPOKESPEOPLE and not mention.organisation:
             mention.organisation = self.organisations.only_in_paragraph()
         name_tokens = mention.name
+        honoured = bool(tokens) and tokens[0].lower() in HONORIFICS | _HONOURS
         if len(name_tokens) == 1 and self.resolve(name_tokens) is None and not (
-                strong or mention.title or role):
+                strong or mention.title or role or honoured):
             return None
         if len(name_tokens) == 1 and name_tokens[0] in DEMONYMS:
             return None
-        return _Speaker(position, self.remember(mention), True)
+        self.hint = mention.gender or (self.sentence_gender(position)
+                                       if len(name_tokens) == 1 else None)
+        name = self.remember(mention)
+        self.hint = None
+        return _Speaker(position, name, True)
+
+    def sentence_gender(self, position: int) -> str | None:
+        """The gender the pronouns of the sentence at position imply, if they agree."""
+        start, end = sentence_bounds(self.context, position, position)
+        words = set(_GENDERED_RE.findall(self.context, start, end))
+        male, female = bool(words & _MALE_PRONOUNS), bool(words & _FEMALE_PRONOUNS)
+        return None if male == female else pronoun_gender("he" if male else "she")
 
     def organisation_speaker(self, run: str, position: int) -> _Speaker | None:
         """An organisation speaker ('a Treasury spokesman said'), if the run names one."""
@@ -977,6 +1131,10 @@ class SpeakerReader:
 
     def group_speaker(self, position: int) -> _Speaker | None:
         """'They said' after two people spoke together: both (the second one returned)."""
+        start = sentence_bounds(self.context, position, position)[0]
+        if any(word.strip(",;:").capitalize() in GENERIC_SUBJECTS
+               for word in self.context[start:position].split()):
+            return None  # 'Proponents ... say they support it': the group named just before
         if self.group and self.index - self.group[1] <= self.PRONOUN_REACH:
             first, second = self.group[0]
             self.partners.append(_Speaker(position, first, True))
@@ -993,22 +1151,84 @@ class SpeakerReader:
             for speaker in reversed(found):
                 if not speaker.is_person:
                     return _Speaker(position, speaker.name, False)
-            latest = self.last_org
-            if latest and self.index - latest[1] <= self.PRONOUN_REACH:
+            latest = self.last_org  # 'it said': an organisation quoted just before
+            if latest and self.index - latest[1] <= 1 and not _GOVERNMENT_RE.search(
+                    self.context, max(0, position - 200), position):
                 return _Speaker(position, latest[0], False)
             return None
         gender = pronoun_gender(pronoun)
+        name, where = self.person_meant(gender, found, position)
+        if name is None or self.unnamed_after(where, gender, position):
+            return None  # 'The boyfriend told police ... He said': nobody named
+        self.genders.setdefault(name, gender)
+        return _Speaker(position, name, True)
+
+    def person_meant(self, gender: str | None, found: list[_Speaker],
+                     position: int) -> tuple[str | None, tuple[int, int]]:
+        """The person a 'he' or 'she' at position means, and where they were last in focus."""
         earlier = [e for e in self.recent[-30:] if self.index - self.PRONOUN_REACH <= e[1]
                    < self.index]
-        tiers = ([s.name for s in found if s.is_person and s.position < position],
-                 [e[0] for e in self.recent[-30:] if e[1] == self.index and e[2] < position],
-                 [e[0] for e in earlier if e[3] != "m"], [e[0] for e in earlier])
-        for names in tiers:
-            for name in reversed(names):
+        tiers = ([(s.name, self.index, s.position) for s in found
+                  if s.is_person and s.position < position],
+                 [e[:3] for e in self.recent[-30:] if e[1] == self.index and e[2] < position],
+                 [e[:3] for e in earlier if e[3] != "m"], [e[:3] for e in earlier])
+        for entries in tiers:
+            for name, index, at in reversed(entries):
                 if self.genders.get(name, gender) == gender:
-                    self.genders.setdefault(name, gender)
-                    return _Speaker(position, name, True)
+                    return name, (index, at)
+        return None, (-1, -1)
+
+    def unnamed_after(self, where: tuple[int, int], gender: str | None, position: int) -> bool:
+        """Whether an unnamed person ('the boyfriend') came into focus after where."""
+        return any(where < (index, at) < (self.index, position) and found in (None, gender)
+                   for index, at, found in self.unnamed[-6:])
+
+    def note_unnamed(self, masked: str) -> None:
+        """Put the unnamed people who open sentences in focus: 'The boyfriend told police'."""
+        for match in _UNNAMED_SUBJECT_RE.finditer(masked):
+            self.unnamed.append((self.index, match.start("noun"),
+                                 gender_of([match["noun"]], [])))
+
+
+def _without_trailing_adverbs(text: str) -> str:
+    """The text without the adverbs and auxiliaries that end it ('Doe, the chief, has also')."""
+    while text[-1:].isalpha():
+        adverb = _LAST_ADV_RE.search(text, max(0, len(text) - 24))
+        if adverb is None:
+            break
+        text = text[:adverb.start()]
+    return text
+
+
+def _lower_words_before(text: str, most: int) -> str | None:
+    """Up to most lower-case words that end text (text ending in a space), else None."""
+    if not text[-1:].isspace():
         return None
+    kept: list[str] = []
+    for word in reversed(text[-100:].split()):
+        if len(kept) == most or not _LOWER_WORD_RE.match(word):
+            break
+        kept.insert(0, word)
+    return " ".join(kept) or None
+
+
+def _sentence_words_off(tokens: list[str]) -> list[str]:
+    """Tokens without the sentence words before a name, honorifics kept ('But Mr Doe')."""
+    start = 0
+    while start < len(tokens) - 1 and tokens[start].lower() not in HONORIFICS \
+            and not strip_function_words(tokens[start:start + 1]):
+        start += 1
+    return strip_function_words(tokens[start:]) if start == len(tokens) - 1 else tokens[start:]
+
+
+def _next_cue(speaker: _Speaker, speakers: list[_Speaker]) -> int | None:
+    """Where the next attribution after a speaker's cue starts (its subject or its cue)."""
+    if speaker.cue_span is None:
+        return None
+    end = speaker.cue_span[1]
+    later = [other.position if other.position > end else other.cue_span[0]
+             for other in speakers if other.cue_span and other.cue_span[0] > end]
+    return min(later) if later else None
 
 
 def _cued_like(partner: _Speaker, speaker: _Speaker) -> _Speaker:
@@ -1033,8 +1253,9 @@ def _without_suffix(parts: list[str]) -> list[str]:
 
 def _title_roles(title: str | None) -> set[str]:
     """The role words of a title, aliases folded: 'Sen.' and 'senator' are one role."""
-    words = (title or "").lower().replace("-", " ").replace(".", "").split()
-    return {_ROLE_ALIASES.get(word, word) for word in words}
+    title = (title or "").lower().split("'s ")[-1]  # the nominee's daughter is a daughter
+    title = _SECOND_IN_COMMAND_RE.sub(r"\1-\2", title.replace(".", ""))
+    return {_ROLE_ALIASES.get(word, word) for word in title.split()}
 
 
 def _role_before_name(words: str) -> str | None:

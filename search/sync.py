@@ -3,7 +3,6 @@ new documents, replace changed ones and remove deleted ones in one commit."""
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import fcntl
 import gc
@@ -11,8 +10,6 @@ import logging
 import multiprocessing
 import os
 import shutil
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -40,12 +37,15 @@ from search.index import (
     IndexReport,
     content_hash,
     create_index,
+    delete_documents,
     document_records,
     foreign_files,
     has_index_files,
     open_index,
+    reading,
     remove_leftovers,
 )
+from search.lifeline import child_payload, run_child
 from search.writer import ParagraphWriter, SegmentSeries
 
 log = logging.getLogger(__name__)
@@ -53,8 +53,7 @@ log = logging.getLogger(__name__)
 DEFAULT_WAIT_S = 10.0
 WRITER_PROCESSES = min(2, os.cpu_count() or 1)
 PARALLEL_MIN_DOCUMENTS = 200  # fewer are indexed in this process: starting workers costs more
-WORKER_EXIT_S = 1.0  # a worker ends within about this long after its parent
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WORKER_EXIT_S = 1.0  # how long a worker that has sent its segments may take to exit
 Progress = Callable[[int, int, int], None]  # documents done, documents to do, paragraphs written
 
 
@@ -184,21 +183,37 @@ def plan_changes(files: dict[str, CorpusFile], indexed: dict[str, str],
                  scope: set[str] | None = None) -> Changes:
     """Compare files on disk with the index; ids outside scope (None: all) are never removed."""
     changes = Changes()
+    by_file = {}  # a file's hash, from any of its documents (a mailbox's messages have ids
+    for doc_id, digest in indexed.items():  # `box.mbox/3`, an attachment `a.eml/b.pdf`)
+        owner = owning_file(doc_id, files)
+        if owner is not None:
+            by_file.setdefault(owner, digest)
     for doc_id, corpus_file in files.items():
         try:
             digest = content_hash(corpus_file.path)
         except DocumentError as exc:
             changes.unreadable.append((str(corpus_file.path), str(exc)))
             continue
-        if doc_id not in indexed:
+        if doc_id not in by_file:
             changes.added.append((corpus_file, digest))
-        elif indexed[doc_id] != digest:
+        elif by_file[doc_id] != digest:
             changes.updated.append((corpus_file, digest))
         else:
             changes.unchanged += 1
-    changes.removed = sorted(doc_id for doc_id in indexed
-                             if doc_id not in files and (scope is None or doc_id in scope))
+    changes.removed = sorted(doc_id for doc_id in indexed if owning_file(doc_id, files) is None
+                             and (scope is None or owning_file(doc_id, scope) is not None))
     return changes
+
+
+def owning_file(doc_id: str, file_ids) -> str | None:
+    """The id among file_ids of the file a document comes from: its own id, or the longest
+    prefix ending before a `/` (a mailbox `box.mbox` for `box.mbox/3`), else None."""
+    head = doc_id
+    while head not in file_ids:
+        if "/" not in head:
+            return None
+        head = head.rsplit("/", 1)[0]
+    return head
 
 
 def update_index(
@@ -237,7 +252,9 @@ def update_index(
         else:
             files = corpus_files(roots, left_out)
             scope = None if any(root.is_dir() for root in roots) else set(files)
-        changes = plan_changes(files, {} if rebuild else indexed_documents(ix), scope)
+        with reading(index_dir):  # a damaged index is one line naming --rebuild
+            indexed = {} if rebuild else indexed_documents(ix)
+        changes = plan_changes(files, indexed, scope)
         changes.unreadable[:0] = left_out
         report = IndexReport(unchanged=changes.unchanged, skipped=list(changes.unreadable))
         try:
@@ -340,7 +357,7 @@ def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress
                 if records or replacing:
                     writer = writer or _open_writer(ix, wait)
                 if replacing:
-                    writer.delete_by_term(DOCUMENT, corpus_file.id)
+                    delete_documents(writer, corpus_file.id)
                 series.add(records or ())
                 _count(report, records, replacing)
                 if progress:
@@ -379,23 +396,27 @@ def _add_in_parallel(ix, writer, todo: Todo, report: IndexReport, progress: Prog
     """
     for corpus_file, _digest, replacing in todo:
         if replacing:
-            writer.delete_by_term(DOCUMENT, corpus_file.id)
+            delete_documents(writer, corpus_file.id)
     # spawn, not fork: a fresh process inherits neither the locks' descriptors nor a
     # server's listening socket, nor the state of the parent's other threads.
     context = multiprocessing.get_context("spawn")
     workers: dict = {}  # the receiving end of each worker's pipe -> the worker
+    finished = False
     try:
         for share in (todo[i::WRITER_PROCESSES] for i in range(WRITER_PROCESSES)):
             receiver, sender = context.Pipe(duplex=False)
-            worker = context.Process(target=_segment_worker, name="docsearch-writer",
-                                     args=(ix, share, sender, os.getpid()), daemon=True)
+            payload = child_payload(_segment_worker, ix, share)
+            worker = context.Process(target=run_child, name="docsearch-writer", daemon=True,
+                                     args=(payload, os.getpid(), sender))
             worker.start()
             sender.close()
             workers[receiver] = worker
-        return _collect_segments(workers, len(todo), report, progress)
+        segments = _collect_segments(workers, len(todo), report, progress)
+        finished = True
+        return segments
     finally:
         for receiver, worker in workers.items():
-            worker.join(WORKER_EXIT_S)
+            worker.join(WORKER_EXIT_S if finished else 0)  # after a failure: stop them now
             if worker.is_alive():
                 worker.kill()
                 worker.join()
@@ -444,10 +465,8 @@ def _ending(worker) -> str:
     return f"exit code {code}" if code is not None else "its pipe closed"
 
 
-def _segment_worker(ix, share: Todo, sender, parent_pid: int) -> None:
+def _segment_worker(ix, share: Todo, sender) -> None:
     """In a worker process: index share into new segments and send them to the parent."""
-    _die_with_parent(parent_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     # Whoosh's own multi-process writer does this: segment writers without the lock,
     # which the parent holds, finished here and committed by the parent.
     series = new_segments(ix)
@@ -466,27 +485,6 @@ def _segment_worker(ix, share: Todo, sender, parent_pid: int) -> None:
         series.cancel()
         error_number = exc.errno if isinstance(exc, OSError) else None
         sender.send(("error", error_number, f"{type(exc).__name__}: {exc}"))
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """End this process as soon as its parent ends, however the parent ends.
-
-    On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); everywhere a thread also
-    checks the parent every WORKER_EXIT_S / 5 seconds."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the thread below is enough
-        pass
-    if os.getppid() != parent_pid:  # the parent ended before prctl took effect
-        os._exit(1)
-    threading.Thread(target=_exit_without_parent, args=(parent_pid,), daemon=True,
-                     name="docsearch-parent-watch").start()
-
-
-def _exit_without_parent(parent_pid: int) -> None:
-    while os.getppid() == parent_pid:
-        time.sleep(WORKER_EXIT_S / 5)
-    os._exit(1)
 
 
 def _open_writer(ix, wait: float):

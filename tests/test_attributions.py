@@ -11,6 +11,7 @@ from pathlib import Path
 from search.attributions import Attribution
 from search.cues import trie_pattern
 from search.extraction import extract_document, normalise, normalise_mapped
+from search.quotes import masked_text, quote_spans
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -101,3 +102,69 @@ def test_trie_pattern_matches_exactly_its_words():
     text = "sa said says say stated sayx warned warn warns swarned"
     assert [m.group() for m in pattern.finditer(text)] == [
         "said", "says", "say", "stated", "warned", "warns"]
+
+
+def test_recipient_before_a_colon_leaves_the_quote_direct():
+    assert attributions('Mr Barnes told the Daily Courier: "They are poor."') == [
+        [("Barnes", "told", "direct", "They are poor.")]]
+
+
+def test_adverbials_after_the_cue_are_not_reported_words():
+    assert attributions("Gov. Maria Lopez said Tuesday in a statement that the state would "
+                        "appeal.") == [[("Maria Lopez", "said", "indirect",
+                                         "the state would appeal")]]
+
+
+def test_speech_reported_inside_a_quotation_spans_its_own_words():
+    found = attributions("\u201cI was alarmed when Gov. Carl Brandt said we would rebuild the "
+                         "cities,\u201d Tom Doherty said.")[0]
+    assert ("Carl Brandt", "said", "indirect", "we would rebuild the cities") in found
+    assert ("Tom Doherty", "said", "direct",
+            "I was alarmed when Gov. Carl Brandt said we would rebuild the cities") in found
+
+
+def test_the_person_told_is_not_part_of_the_reported_words():
+    assert attributions("Petra Lindqvist told reporters on Capitol Hill she had the votes.",
+                        "Petra Lindqvist warned Mr Brown that taxes would rise.") == [
+        [("Petra Lindqvist", "told", "indirect", "she had the votes")],
+        [("Petra Lindqvist", "warned", "indirect", "taxes would rise")]]
+
+
+def test_quote_spans_pair_marks_and_report_an_open_one():
+    text = 'He said "yes" and then \u201cno, never'
+    spans, left_open = quote_spans(text)
+    assert [text[s:e] for s, e in spans] == ['"yes"', "\u201cno, never"]
+    assert left_open
+
+
+def test_masked_text_keeps_length_and_hides_quoted_words():
+    text = 'Rep. Jo Doe (D-Ore.) said "Mr Roe lied" today.'
+    masked = masked_text(text, quote_spans(text)[0])
+    assert len(masked) == len(text)
+    assert "Roe" not in masked and "D-Ore" not in masked
+    assert masked.index("said") == text.index("said")
+
+
+def test_each_cue_of_a_sentence_gets_its_own_words():
+    assert attributions('"It is sound," Jane Doe said, adding that it would pass.',
+                        "Jane Doe said the plan was sound and Tom Roe said it was not.",
+                        "Mervyn Kay said inflation was low, but added that rents were high.") == [
+        [("Jane Doe", "said", "direct", "It is sound"),
+         ("Jane Doe", "adding", "indirect", "it would pass")],
+        [("Jane Doe", "said", "indirect", "the plan was sound"),
+         ("Tom Roe", "said", "indirect", "it was not")],
+        [("Mervyn Kay", "said", "indirect", "inflation was low"),
+         ("Mervyn Kay", "added", "indirect", "rents were high")]]
+
+
+def test_quoted_word_inside_a_reported_clause_before_the_cue_is_mixed():
+    assert attributions('The standard was initially "high", Jane Doe added.',
+                        'Asked about it, "No," Jane Doe said.') == [
+        [("Jane Doe", "added", "mixed", 'The standard was initially "high"')],
+        [("Jane Doe", "said", "direct", "No")]]
+
+
+def test_a_quote_before_the_subject_belongs_to_another_verb():
+    found = attributions('Tom Hale has used the phrase "open pits" often, and criticized the '
+                         "mayor for the delay.")[0]
+    assert ("Tom Hale", "criticized", "indirect", "the mayor for the delay") in found

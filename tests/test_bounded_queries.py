@@ -156,3 +156,20 @@ def test_ranges_within_the_limit_match_what_whoosh_matches(searcher):
                                                .parse(text)))
         assert set(searcher.docs_for_query(q)) == expected
         assert search(searcher, SearchRequest(q=text))["total"] == len(expected)
+
+
+def test_expansion_is_bounded_by_the_words_it_looks_at(wide_searcher, monkeypatch):
+    monkeypatch.setattr(query_module, "MAX_SCANNED", 1000)
+    with pytest.raises(QueryError, match="too many index words looked at"):
+        parse_query(wide_searcher, "*zz*")
+    assert parse_query(wide_searcher, "abca*")  # a narrow prefix looks at a few words
+
+
+def test_a_phrase_walk_stops_at_the_deadline(searcher):
+    from search.matches import match_index
+
+    q = parse_query(searcher, 'text:"weapons chemical attack"')  # the words occur, not so
+    assert match_index(searcher)._terms_mask(q, Deadline(60)).any()
+    with pytest.raises(QueryError, match="took too long"):
+        match_index(searcher).mask(q, Deadline(0.0))
+    assert not match_index(searcher).mask(q, Deadline(60)).any()

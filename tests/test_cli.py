@@ -61,7 +61,8 @@ def test_extract_json_one_object_per_paragraph():
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [row["paragraph"] for row in rows] == list(range(8))
     assert {tuple(row) for row in rows} == {("document", "paragraph", "title", "document_date",
-                                             "text", "speakers", "organisations", "dates")}
+                                             "text", "speakers", "organisations", "dates",
+                                             "attributions")}
     assert rows[0]["document_date"] == "2017-05-16"
     assert rows[6]["dates"] == ["2017-04-04"]
     assert rows[4]["speakers"] == ["Stuart Jones"]

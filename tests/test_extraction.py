@@ -154,8 +154,14 @@ def test_countries_do_not_speak():
 
 
 def test_names_inside_quotes_are_not_speakers():
-    text = '"President Halvorsen said it himself," said Maria Okafor.'
+    text = '"President Halvorsen is a fine man," said Maria Okafor.'
     assert speakers(text) == [["Maria Okafor"]]
+
+
+def test_speech_reported_inside_a_quote_counts():
+    # The realnews rules: in '"... when Gov. Doe said ...," Roe said' both speak.
+    text = '"President Halvorsen said it himself," said Maria Okafor.'
+    assert speakers(text) == [["Halvorsen", "Maria Okafor"]]
 
 
 # --- names resolved across the document ---------------------------------------------------------
@@ -382,6 +388,105 @@ def test_he_prefers_the_paragraphs_speaker_to_a_person_in_a_that_clause():
     result = speakers("Mr Tom Blake, who left the board in May, had suggested that Mr Carl "
                       "Brandt would win. He said he hoped for more.")
     assert result == [["Tom Blake"]]
+
+
+def test_subject_after_a_conjunction_inside_a_clause():
+    assert speakers("He was speaking as Sir Tom Hale, the league's director general, warned "
+                    "Mr Brown not to spend the cash.") == [["Tom Hale"]]
+
+
+def test_unclosed_who_clause_does_not_make_its_object_the_speaker():
+    assert speakers("Ms Ann Roby, who presents The Big Quiz tells Mr Coles that she despaired.") \
+        == [["Ann Roby"]]
+
+
+def test_honorific_and_surname_alone_is_a_person():
+    assert speakers('Mr Barnes told the Daily Courier: "They are poor."') == [["Barnes"]]
+
+
+def test_shared_surname_resolved_by_the_sentences_pronouns():
+    result = speakers("Former President Rob Ansel spoke for his wife Mary Ansel in Flint.",
+                      '"It makes no sense," Ansel said.',
+                      "In her 2003 book, Ansel noted the risk.")
+    assert result == [[], ["Rob Ansel"], ["Mary Ansel"]]
+
+
+def test_surname_with_particle_resolves_to_the_full_name():
+    result = speakers("Mayor Luis de Varga toured the site.", "De Varga said the site was safe.")
+    assert result == [[], ["Luis de Varga"]]
+
+
+def test_shared_surname_without_pronouns_is_the_person_called_by_surname_before():
+    result = speakers("Candidate Rob Ansel and his daughter Kim Ansel toured Ohio.",
+                      '"We will win," Ansel said.', "Kim Ansel said the tour went well.",
+                      '"It is close," Ansel said.')
+    assert result == [[], ["Rob Ansel"], ["Kim Ansel"], ["Rob Ansel"]]
+
+
+def test_readout_clause_after_and_names_its_speaker():
+    assert speakers("They covered a range of issues and President Ana Ruiz underscored that "
+                    "she is eager to keep working together.") == [["Ana Ruiz"]]
+
+
+def test_participle_after_as_reports_speech():
+    assert speakers("Senator Dana Whitfield was recorded as suggesting that the bill would "
+                    "need a second vote.") == [["Dana Whitfield"]]
+
+
+def test_participle_that_is_no_clause_of_speech():
+    assert speakers("Dana Whitfield was telling the truth about a promising start.") == [[]]
+
+
+def test_capitalised_role_then_name_with_auxiliary():
+    assert speakers("The Chancellor, Gordon Crane, has said he will not raise taxes.") == [
+        ["Gordon Crane"]]
+
+
+def test_party_word_before_a_leader_is_not_a_speaker_of_the_colon_quote():
+    assert speakers('Tory leader Michael Hale told the Daily Courier: "We will cut taxes."') \
+        == [["Michael Hale"]]
+
+
+def test_the_president_is_not_the_vice_president():
+    result = speakers("President Ana Ruiz and Vice President Carl Brandt met the envoys.",
+                      "The president said the talks were useful.")
+    assert result == [[], ["Ana Ruiz"]]
+
+
+def test_it_after_an_unnamed_government_is_not_the_company_quoted_before():
+    result = speakers("The Harbour Shipping Group said profits fell.",
+                      "Last month, the government said farms were idle. It recently said all "
+                      "contracts would be examined.")
+    assert result == [["Harbour Shipping Group"], []]
+
+
+def test_he_after_an_unnamed_person_opens_the_sentence_is_nobody_named():
+    result = speakers('"He was shot at," Investigator Paul Renner wrote.',
+                      "The boyfriend told investigators that the car was white. He said it "
+                      "had stopped.", '"The case is closed," Renner wrote. He said so twice.')
+    assert result == [["Paul Renner"], [], ["Paul Renner"]]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Sgt. Jane Doe with the city's police department said the road was closed.", "Jane Doe"),
+    ("Rep. Mark Stone (D-N.Y.) on Friday said the vote would be close.", "Mark Stone"),
+    ("Brightline's Tom Hale said the deal was done.", "Tom Hale"),
+])
+def test_person_is_the_speaker_not_the_affiliation_or_the_day(text, speaker):
+    assert speakers(text) == [[speaker]]
+
+
+def test_unnamed_officials_of_a_department_are_not_speakers():
+    assert speakers("Officials with the state health department said cases rose.") == [[]]
+
+
+def test_they_refers_to_two_people_named_together():
+    result = speakers("Critics, like Senators Carl Brandt, Republican of Ohio, and Joan Pierce, "
+                      "Democrat of Oregon, see a chance to fix it.",
+                      '"The plan is flawed," they wrote.',
+                      "Supporters, including the League of Cities, want it kept, although they "
+                      "say they back some changes.")
+    assert [set(s) for s in result] == [set(), {"Carl Brandt", "Joan Pierce"}, set()]
 
 
 # --- transcripts ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -77,6 +78,15 @@ class Explosive:
 
         for module in (search.documents, search.index, search.sync):
             monkeypatch.setattr(module, "read_document", read)
+        real_all = search.documents.read_documents
+
+        def read_all(path, *args, **kwargs):  # what indexing calls (a file, its documents)
+            if Path(path).name in self.names:
+                raise RuntimeError("the parser fell over")
+            return real_all(path, *args, **kwargs)
+
+        for module in (search.documents, search.index):
+            monkeypatch.setattr(module, "read_documents", read_all)
 
 
 @pytest.fixture
@@ -260,7 +270,7 @@ def test_a_file_changed_while_it_is_indexed_is_not_left_stale(corpus, tmp_path, 
     index_dir = tmp_path / "ix"
     path = corpus / "good.txt"
     original = path.read_bytes()
-    real = search.documents.read_document
+    real = search.documents.read_documents
     swapped = threading.Event()
 
     def read_after_an_edit(doc_path, *args, **kwargs):
@@ -269,7 +279,7 @@ def test_a_file_changed_while_it_is_indexed_is_not_left_stale(corpus, tmp_path, 
             write_doc(path, "Good", ["Editedword replaces it."])
         return real(doc_path, *args, **kwargs)
 
-    monkeypatch.setattr(search.index, "read_document", read_after_an_edit)
+    monkeypatch.setattr(search.index, "read_documents", read_after_an_edit)
     update_index([corpus], index_dir)
     assert documents_with(index_dir, "editedword") == {"good.txt"}
     path.write_bytes(original)  # changed back: must be seen as a change
@@ -287,3 +297,14 @@ def test_a_reader_that_closes_the_pipe_early_gets_no_traceback(seed_index):
     _out, err = run.communicate(timeout=120)
     assert b"Traceback" not in err and b"BrokenPipe" not in err and err.strip() == b""
     assert run.returncode in (0, 141)
+
+
+def test_a_full_disk_in_a_worker_process_is_the_same_one_line(tmp_path):
+    """Workers send their OSError's number; the parent reports it as a failed write."""
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    sender.send(("error", errno.ENOSPC, "OSError: [Errno 28] No space left on device"))
+    with pytest.raises(OSError) as raised:
+        search.sync._collect_segments({receiver: None}, 1, search.index.IndexReport(), None)
+    assert raised.value.errno == errno.ENOSPC
+    message = str(search.sync.write_failure(tmp_path / "ix", raised.value))
+    assert message.startswith("no space left") and "last commit is intact" in message

@@ -377,8 +377,17 @@ def hostile_corpus(folder: Path, outside: Path) -> dict[str, str]:
                 "link_etc.txt": "a symlink to a file outside the corpus",
                 "link_broken.txt": "a broken or looping symlink",
                 "link_dir": "a symlink to a folder outside the corpus (not followed)",
-                "pipe.txt": "not a regular file"}
+                "pipe.txt": "not a regular file",
+                "good.pdf": "indexed", "nested.pdf": "indexed",
+                "broken.pdf": "not a readable PDF (",
+                "sheet.xyz": "unsupported format (.xyz); docsearch reads "}
     write(folder, "good.txt", GOOD_TEXT)
+    write(folder, "good.pdf", minimal_pdf(TEXT_CONTENT, FONT))
+    write(folder, "nested.pdf", minimal_pdf(TEXT_CONTENT.replace(b"rose by two", b"fell by three"),
+                                            b"<< /X " + b"[" * 100_000
+                                            + b"]" * 100_000 + b" /Font " + FONT[9:]))
+    write(folder, "broken.pdf", minimal_pdf(TEXT_CONTENT, FONT)[:150])
+    write(folder, "sheet.xyz", "a,b\n1,2\n")
     write(folder, "good.html", GOOD_HTML)
     (folder / "link_inside.txt").symlink_to("good.txt")
     write(folder, "deep.html", deep_html(100_000))
@@ -440,6 +449,7 @@ def test_docsearch_index_over_a_hostile_corpus_names_every_skip_in_bounded_memor
         documents_found = set(found["facets"]["document"])
         assert documents_found == indexed
         for word, document in (("zebrafish", "script.html"), ("quokka", "long_line.txt"),
+                               ("\"rose by two metres\"", "good.pdf"),
                                ("deeply nested", "deep.html"), ("\"red cross\"", "good.html")):
             hits = search(searcher, SearchRequest(q=word))["hits"]
             assert {hit["document"] for hit in hits} == {document}, word
@@ -447,3 +457,139 @@ def test_docsearch_index_over_a_hostile_corpus_names_every_skip_in_bounded_memor
         assert search(searcher, SearchRequest(q="secret_tracking"))["total"] == 0
     again = run_measured(*cli, "index", str(corpus), "--index", str(index_dir))
     assert again["code"] == 0 and "Traceback" not in again["err"]
+
+
+# --- PDF, Word and mail readers --------------------------------------------------------------
+
+
+def minimal_pdf(content: bytes, resources: bytes = b"<< >>", filters: bytes = b"") -> bytes:
+    """A one-page PDF with the given content stream and resources, and a correct xref."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources "
+        + resources + b" >>",
+        b"<< /Length " + str(len(content)).encode() + filters + b" >>\nstream\n" + content
+        + b"\nendstream",
+    ]
+    out, offsets = [b"%PDF-1.4\n"], []
+    for number, body in enumerate(objects, 1):
+        offsets.append(sum(map(len, out)))
+        out.append(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = sum(map(len, out))
+    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.extend(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.append(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+               % (len(objects) + 1, xref))
+    return b"".join(out)
+
+
+TEXT_CONTENT = b"BT /F1 12 Tf 72 700 Td (The river rose by two metres overnight.) Tj ET"
+FONT = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+
+
+def test_minimal_pdf_helper_makes_a_readable_pdf(tmp_path):
+    path = tmp_path / "river.pdf"
+    path.write_bytes(minimal_pdf(TEXT_CONTENT, FONT))
+    assert read_document(path).paragraphs == ["The river rose by two metres overnight."]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("nested.pdf", minimal_pdf(TEXT_CONTENT, b"<< /X " + b"[" * 200_000 + b"]" * 200_000
+                                + b" /Font " + FONT[9:])),
+    ("truncated.pdf", minimal_pdf(TEXT_CONTENT, FONT)[:150]),
+    ("garbage.pdf", b"%PDF-1.7\n" + bytes(random.Random(7).randrange(256) for _ in range(5000))),
+    ("loop.pdf", minimal_pdf(TEXT_CONTENT, FONT).replace(b"/Kids [3 0 R]", b"/Kids [2 0 R]")),
+])
+def test_hostile_pdfs_are_indexed_or_named_never_fatal(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = outcome(path)  # no exception escapes, whatever the parser meets
+    assert result == "indexed" or result.startswith("skipped: not a readable PDF (")
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD_TEXT)
+    assert outcome(good) == "indexed"
+
+
+def test_pdf_stream_inflating_past_the_memory_limit_is_named(tmp_path, monkeypatch):
+    import zlib
+
+    from search.readers import bounded
+
+    monkeypatch.setattr(bounded, "MAX_MEMORY_MB", 150)
+    packer = zlib.compressobj(9)
+    chunk = b"0 0 m " * (1 << 17)
+    packed = b"".join(packer.compress(chunk) for _ in range(400)) + packer.flush()  # ~300 MB
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(minimal_pdf(packed, FONT, b" /Filter /FlateDecode"))
+    assert outcome(path).startswith("skipped: ")
+    assert "MB" in outcome(path)
+
+
+def test_pdf_over_the_time_limit_is_named_and_the_next_file_read(tmp_path, monkeypatch):
+    from search.readers import bounded
+
+    slow, good = tmp_path / "slow.pdf", tmp_path / "good.txt"
+    slow.write_bytes(minimal_pdf(TEXT_CONTENT, FONT))
+    good.write_text(GOOD_TEXT)
+    monkeypatch.setattr(bounded, "MAX_SECONDS", 0)
+    assert outcome(slow) == "skipped: took longer than the 0 s limit per file; skipped"
+    assert outcome(good) == "indexed"
+
+
+def test_encrypted_pdf_is_named(tmp_path):
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.set_encryption(owner_password="owner", user_password="secret")
+    document.add_page()
+    document.set_font("Helvetica", size=12)
+    document.text(20, 20, "Sealed minutes of the meeting.")
+    path = tmp_path / "sealed.pdf"
+    document.output(str(path))
+    assert outcome(path) == "skipped: encrypted PDF (a password is needed)"
+
+
+def test_docx_zip_bomb_is_refused_before_inflating(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            for _ in range(260):
+                member.write(b" " * (1 << 20))
+    assert outcome(path).startswith("skipped: inflates to 260 MB; the limit is 200 MB")
+
+
+def test_mailbox_over_the_message_limit_is_read_up_to_it_with_a_warning(tmp_path, monkeypatch):
+    from search.readers import mail
+
+    from .format_fixtures import mbox_bytes
+
+    monkeypatch.setattr(mail, "MAX_MESSAGES", 40)
+    path = tmp_path / "big.mbox"
+    path.write_bytes(mbox_bytes(100))
+    docs = documents.read_documents(path, tmp_path)
+    assert [doc.id for doc in docs] == [f"big.mbox/{n}" for n in range(1, 41)]
+    assert docs[0].warnings == ["100 messages; only the first 40 were read"]
+
+
+def test_mail_with_hostile_attachments_keeps_the_message(tmp_path):
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "Files for the story"
+    message["Date"] = "not a date"
+    message.set_content("The council sent the files below.\n")
+    message.add_attachment(b"%PDF-1.4 broken", maintype="application", subtype="pdf",
+                           filename="../../etc/passwd.pdf")
+    message.add_attachment(b"\x00\x01binary", maintype="application", subtype="octet-stream",
+                           filename="tool.exe")
+    path = tmp_path / "files.eml"
+    path.write_bytes(message.as_bytes())
+    (doc,) = documents.read_documents(path, tmp_path)
+    assert (doc.title, doc.date, doc.paragraphs) == (
+        "Files for the story", None, ["The council sent the files below."])
+    assert any(w.startswith("attachment passwd.pdf not read:") for w in doc.warnings)
+    assert "attachment tool.exe not read: unsupported format" in doc.warnings

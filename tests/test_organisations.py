@@ -157,7 +157,7 @@ def test_possessives_are_not_part_of_the_name(text, expected):
 def test_a_surname_that_is_also_a_company_is_the_person():
     result = facts("Michael Bloomberg said he would run.", "Bloomberg said he was ready.",
                    "Bloomberg News said it would cover him.")
-    assert [p.organisations for p in result.paragraphs] == [[], [], ["Bloomberg"]]
+    assert [p.organisations for p in result.paragraphs] == [[], [], ["Bloomberg News"]]
 
 
 @pytest.mark.parametrize("text", [
@@ -184,6 +184,9 @@ def test_a_state_party_is_only_named_in_full():
     (["Talvane CEO Ann Lee said so."], [["Talvane"]]),
     (["He gave an interview to Tallyfact.com on Monday."], [["Tallyfact"]]),
     (["The report was written by Parents for Safer Streets."], [["Parents for Safer Streets"]]),
+    (["Fares rose, said analyst Ann Lee of Harrow Brothers."], [["Harrow Brothers"]]),
+    (["Kestrel Ventures founder Ann Lee said so."], [["Kestrel Ventures"]]),
+    (["The Brantwood newspaper chain was sold."], [["Brantwood"]]),
 ])
 def test_context_shows_a_name_without_a_head_word_is_an_organisation(paragraphs, expected):
     assert [p.organisations for p in facts(*paragraphs).paragraphs] == expected
@@ -198,6 +201,10 @@ def test_context_shows_a_name_without_a_head_word_is_an_organisation(paragraphs,
     "The Independent candidate won the seat.",
     "Shell companies hid the money.",
     "Thanks for Nothing is a song.",
+    "The Times Square crowd cheered.",
+    "Labour costs rose and Treasury yields fell.",
+    "Aboard Air Force One, the pool waited.",
+    "The United Arab Emirates and Dawn Keller met.",
 ])
 def test_products_places_indexes_and_words_are_not_organisations(text):
     assert extract_organisations(text) == []
@@ -217,3 +224,36 @@ def test_the_armed_services_belong_to_the_documents_country():
 ])
 def test_departments_keep_the_documents_form_except_state_and_justice(text, expected):
     assert extract_organisations(text) == expected
+
+
+def test_a_possessive_that_belongs_to_the_name_is_kept():
+    assert extract_organisations("Sales at McDonald's and Sainsbury's rose.") == [
+        "McDonald's", "Sainsbury's"]
+
+
+def test_other_spellings_of_a_known_name_are_kept_as_written():
+    assert extract_organisations("Asda, owned by Wal-Mart, and the World Health Organisation.") \
+        == ["Asda", "Wal-Mart", "World Health Organisation"]
+
+
+def test_a_title_before_a_surname_marks_the_person():
+    result = facts("Sen. Ann Ford spoke.", "Ford said the Ford Motor Company agreed.")
+    assert [p.organisations for p in result.paragraphs] == [[], ["Ford Motor Company"]]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Deals with Harlow & Finch and the Daily Mail & General Trust were signed.",
+     ["Harlow & Finch", "Daily Mail & General Trust"]),
+    ("Polls by QuillPoll and PollWatcher differ; Sen. Ann McCain and Tom DeVos disagree.",
+     ["QuillPoll", "PollWatcher"]),
+    ("Officers of Homeland Security Investigations and the Kestrel Protective Services came.",
+     ["Homeland Security Investigations", "Kestrel Protective Services"]),
+    ("Follow @QuillPoll and #KestrelNews for more.", []),
+])
+def test_names_shaped_like_a_firm_or_a_brand(text, expected):
+    assert extract_organisations(text) == expected
+
+
+def test_where_an_organisation_is_is_not_part_of_its_name():
+    assert extract_organisations("Voters met at Ridgeview University on Long Island.") == [
+        "Ridgeview University"]

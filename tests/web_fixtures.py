@@ -95,7 +95,8 @@ def live_server(app) -> Iterator[str]:
 
     from web import SERVER_OPTIONS
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, **SERVER_OPTIONS)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True,
+                           **SERVER_OPTIONS)
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     try:

@@ -54,10 +54,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     app.add_template_filter(nice_date)
 
-    from web import api, documents, search_pages
+    from web import api, documents, exports, profiles, search_pages
 
     app.register_blueprint(search_pages.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(profiles.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     return app
 

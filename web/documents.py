@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
+from search.documents import original_file
 from search.errors import QueryError
 from search.query import document_paragraphs, search
 from web.params import first, read_state, search_request, state_url
+from web.profiles import speaker_profile
+from web.quotes import whole_quote_view
+from web.reading import analyzer_of, marked_paragraph, reading_context
 from web.searcher import current_searcher
 from web.views import pagination, paragraph_url, person_view, sort_options
 
@@ -39,7 +44,11 @@ def document(doc_id: str):
     data = document_data(doc_id)
     if data is None:
         abort(404, description=f"There is no document {doc_id!r} in the index.")
+    searcher = current_searcher()
+    reading = reading_context(searcher, request.args)
+    analyzer = analyzer_of(searcher)
     paragraphs = [{"para": para, "anchor": f"p{para['paragraph']}",
+                   "marked": marked_paragraph(para, reading["terms"], analyzer),
                    "people": [person_view(name, para) for name in para["speakers"]],
                    "organisations": [{"name": org, "url": url_for("search.index",
                                                                   organisation=org)}
@@ -48,7 +57,17 @@ def document(doc_id: str):
     return render_template("document.html", doc=data, paragraphs=paragraphs,
                            people=people_in(data["paragraphs"]),
                            hl=highlighted(request.args.get("hl")),
-                           search_url=url_for("search.index", document=doc_id))
+                           search_url=url_for("search.index", document=doc_id),
+                           back_url=reading["back_url"])
+
+
+@bp.get("/original/<anypath:doc_id>")
+def original(doc_id: str):
+    """The file an indexed document was read from, as a download (corpus files only)."""
+    path = original_file(Path(current_app.config["CORPUS_DIR"]), doc_id)
+    if document_data(doc_id) is None or path is None:
+        abort(404, description=f"There is no original file for {doc_id!r} in the corpus.")
+    return send_file(path, as_attachment=True, download_name=path.name)
 
 
 def people_in(paragraphs: list[dict]) -> list[dict]:
@@ -82,7 +101,8 @@ def speaker(name: str):
     person = next((person_view(name, hit) for hit in result["hits"]
                    if hit.get("people", {}).get(name)), person_view(name, {}))
     items = [{"hit": hit, "url": paragraph_url(hit["document"], hit["paragraph"]),
-              "others": [person_view(other, hit) for other in hit["speakers"] if other != name]}
+              "others": [person_view(other, hit) for other in hit["speakers"] if other != name],
+              "quotes": whole_quote_view(hit, only=name)}
              for hit in result["hits"]]
     return render_template(
         "speaker.html", name=name, person=person, result=result, items=items, error=None,
@@ -91,4 +111,5 @@ def speaker(name: str):
         search_url=state_url({"speaker": [name]}),
         pagination=pagination(state, result["page"], result["pages"], "documents.speaker",
                               name=name),
-        sorts=sort_options(state, SPEAKER_SORTS, "documents.speaker", name=name))
+        sorts=sort_options(state, SPEAKER_SORTS, "documents.speaker", name=name),
+        **speaker_profile(name, result))

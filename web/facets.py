@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from web.params import State, state_url, toggled
+from web.params import EXCLUDE_PARAMS, State, state_url, toggled
 
 Labeler = Callable[[str], str]
 
@@ -35,13 +35,18 @@ class FacetView:
         return list(counts)
 
     def value(self, state: State, value: str, count: int) -> dict:
-        """One value as plain data: value, label, count, selected, toggle_url."""
+        """One value as plain data: value, label, count, selected, toggle_url, and the
+        exclude_url that leaves it out of the results (None where a facet has none)."""
+        exclude = f"not_{self.param}"
         return {
             "value": value,
             "label": self.labeler(value),
             "count": count,
             "selected": value in state.get(self.param, []),
             "toggle_url": state_url(toggled(state, self.param, value)),
+            "exclude_url": (state_url(toggled(state, exclude, value))
+                            if exclude in EXCLUDE_PARAMS and value not in state.get(exclude, [])
+                            else None),
         }
 
     def result(self, counts: dict[str, int], state: State, size: int | None = None) -> dict:

@@ -12,8 +12,13 @@ from search.query import MAX_PAGE, MAX_PAGE_SIZE, SORTS, SearchRequest, parse_da
 
 # Filters that may repeat (values OR together), and single-valued parameters.
 LIST_PARAMS = ("speaker", "organisation", "document", "year", "month")
-SCALAR_PARAMS = ("q", "from", "to", "sort", "size", "page")
-PARAMS = ("q", *LIST_PARAMS, "from", "to", "sort", "size", "page")
+SCALAR_PARAMS = ("q", "from", "to", "quotes", "undated", "sort", "size", "page")
+# Values left out of the results ("exclude this value"): not_speaker=NAME, and so on.
+EXCLUDE_PARAMS = {"not_speaker": "speaker", "not_organisation": "organisation",
+                  "not_document": "document"}
+PARAMS = ("q", *LIST_PARAMS, *EXCLUDE_PARAMS, "from", "to", "quotes", "undated", "sort", "size",
+          "page")
+FLAG_PARAMS = ("quotes", "undated")  # on/off switches: ?quotes=1
 DEFAULTS = {"sort": "relevance", "page": "1"}
 MAX_VALUES = 25  # values per filter parameter
 MAX_VALUE_CHARS = 300
@@ -76,8 +81,21 @@ def search_request(state: State, default_size: int = 10) -> SearchRequest:
         sort=sort,
         page=_whole_number(state, "page", 1, 1, MAX_PAGE, "the page number"),
         page_size=_whole_number(state, "size", default_size, 1, MAX_PAGE_SIZE, "the page size"),
+        quotes_only=flag(state, "quotes"),
+        undated_only=flag(state, "undated"),
+        excluded={facet: state[name] for name, facet in EXCLUDE_PARAMS.items() if state.get(name)},
     )
     return request.checked()
+
+
+def flag(state: State, name: str) -> bool:
+    """Whether a switch such as ?quotes= is on (1/yes/on/true; 0/no/off/false or absent not)."""
+    value = first(state, name).lower()
+    if value in ("", "0", "no", "off", "false"):
+        return False
+    if value in ("1", "yes", "on", "true"):
+        return True
+    raise QueryError(f"{name} must be 1 (on) or 0 (off), not {value!r}")
 
 
 def state_url(state: State, endpoint: str = "search.index", **values) -> str:
@@ -115,4 +133,5 @@ def toggled(state: State, name: str, value: str) -> State:
 
 def is_filtered(state: State) -> bool:
     """Whether any facet or date filter is active."""
-    return any(state.get(name) for name in (*LIST_PARAMS, "from", "to"))
+    return any(state.get(name) for name in (*LIST_PARAMS, *EXCLUDE_PARAMS, "from", "to",
+                                            *FLAG_PARAMS))

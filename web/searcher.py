@@ -67,15 +67,20 @@ def open_live_index(app: Flask) -> None:
 
     @app.teardown_request
     def release_searcher(_exc: BaseException | None) -> None:
+        g.pop("docsearch_searcher", None)
         live = g.pop("docsearch_live", None)
         if live is not None:
             pool.release(live)
 
 
 def current_searcher():
-    """The searcher for this request, its own until the request ends."""
-    live = g.get("docsearch_live")
-    if live is None:
-        live = current_app.extensions[EXTENSION].acquire()
-        g.docsearch_live = live
-    return live.searcher()
+    """The searcher for this request: its own until the request ends, and the same one
+    throughout (one snapshot of the index per page)."""
+    searcher = g.get("docsearch_searcher")
+    if searcher is None:
+        live = g.get("docsearch_live")
+        if live is None:
+            live = current_app.extensions[EXTENSION].acquire()
+            g.docsearch_live = live
+        searcher = g.docsearch_searcher = live.searcher()
+    return searcher

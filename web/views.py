@@ -9,8 +9,11 @@ from flask import current_app, url_for
 from search.errors import QueryError
 from search.index import DOCUMENT, TITLE
 from search.query import MAX_PAGE, SORTS, search
+from web.exports import export_links
 from web.facets import facet_results, month_label
+from web.histogram import histogram_view
 from web.params import (
+    EXCLUDE_PARAMS,
     LIST_PARAMS,
     State,
     changed,
@@ -20,11 +23,20 @@ from web.params import (
     state_url,
     toggled,
 )
+from web.query_feedback import corrected_range, query_notes
+from web.quotes import quote_view
+from web.search_tools import search_tools
 from web.searcher import current_searcher
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 CHIP_LABELS = {"speaker": "Speaker", "organisation": "Organisation", "document": "Document",
-               "year": "Year", "month": "Month", "from": "From", "to": "To"}
+               "year": "Year", "month": "Month", "from": "From", "to": "To",
+               "quotes": "Only", "undated": "Date", "not_speaker": "Not speaker",
+               "not_organisation": "Not organisation", "not_document": "Not document"}
+
+
+LISTS = (*LIST_PARAMS, *EXCLUDE_PARAMS)
+FLAG_LABELS = {"quotes": "quoted paragraphs", "undated": "undated"}
 
 
 def run_search(state: State) -> dict:
@@ -41,18 +53,23 @@ def document_title(searcher, document_id: str) -> str:
 
 def search_context(state: State) -> dict:
     """Everything the search page shows for a URL state, errors included as a message."""
+    state, range_note = corrected_range(state)
+    notes = query_notes(first(state, "q")) + ([range_note] if range_note else [])
     context = {"state": state, "q": first(state, "q"), "error": None, "result": None,
+               "notes": notes,
                "filtered": is_filtered(state), "sort": first(state, "sort", "relevance"),
                "date_from": first(state, "from"), "date_to": first(state, "to"),
                "size": first(state, "size"),
                "hidden_for_query": hidden_fields(state, "q", "page"),
-               "hidden_for_range": hidden_fields(state, "from", "to", "page")}
+               "hidden_for_range": hidden_fields(state, "from", "to", "page"),
+               **search_tools(state)}
     try:
         result = run_search(state)
     except QueryError as exc:
         context["error"] = str(exc)
         context["chips"] = chips(state, lambda value: value)
         context["clear_url"] = state_url({"q": state["q"]} if state.get("q") else {})
+        context["facets"] = facets_without_query(state)
         return context
     searcher = current_searcher()
 
@@ -73,8 +90,26 @@ def search_context(state: State) -> dict:
                         if result["suggestion"] else None),
         first_rank=(result["page"] - 1) * result["page_size"] + 1,
         first_page_url=state_url(changed(state, page=None)),
+        histogram=histogram_view(result.get("histogram"), state),
+        exports=export_links(state, result["total"]),
     )
     return context
+
+
+def facets_without_query(state: State) -> list[dict] | None:
+    """The facets of the filters alone, so that they and the date form stay usable while the
+    query cannot run; None when the filters cannot run either."""
+    if not state.get("q"):
+        return None
+    try:
+        result = run_search(changed(state, q=None, page=None))
+    except QueryError:
+        return None
+    searcher = current_searcher()
+    config = current_app.config
+    return facet_results(result["facets"], state,
+                         lambda document_id: document_title(searcher, document_id),
+                         config["FACET_SIZE"], config["FACET_MORE"], result.get("facet_sizes"))
 
 
 def hidden_fields(state: State, *leave_out: str) -> list[tuple[str, str]]:
@@ -103,8 +138,9 @@ def hit_view(hit: dict, state: State | None = None) -> dict:
     state = state or {}
     return {
         "hit": hit,
-        "url": paragraph_url(hit["document"], hit["paragraph"]),
+        "url": paragraph_url(hit["document"], hit["paragraph"], state),
         "people": [person_view(name, hit) for name in hit["speakers"]],
+        "quotes": quote_view(hit),
         "organisations": [
             {"name": org, "url": state_url(toggled(state, "organisation", org))
              if org not in state.get("organisation", []) else None}
@@ -113,19 +149,23 @@ def hit_view(hit: dict, state: State | None = None) -> dict:
     }
 
 
-def paragraph_url(document_id: str, paragraph: int) -> str:
-    """The link to one paragraph in its document, highlighted and scrolled to."""
-    return url_for("documents.document", doc_id=document_id, hl=paragraph, _anchor=f"p{paragraph}")
+def paragraph_url(document_id: str, paragraph: int, state: State | None = None) -> str:
+    """The link to one paragraph in its document, highlighted and scrolled to; with the
+    search state that led there, so the page marks its words and links back to it."""
+    return state_url(state or {}, "documents.document", doc_id=document_id, hl=paragraph,
+                     _anchor=f"p{paragraph}")
 
 
 def chips(state: State, titles) -> list[dict]:
     """The active filters, each with a label and the link that removes it."""
     found = []
-    for name in (*LIST_PARAMS, "from", "to"):
+    for name in (*LIST_PARAMS, *EXCLUDE_PARAMS, "from", "to", "quotes", "undated"):
         for value in state.get(name, []):
-            label = titles(value) if name == "document" else (
+            label = titles(value) if name in ("document", "not_document") else (
                 month_label(value) if name == "month" else value)
-            remove = toggled(state, name, value) if name in LIST_PARAMS else changed(
+            if name in FLAG_LABELS:
+                label = FLAG_LABELS[name]
+            remove = toggled(state, name, value) if name in LISTS else changed(
                 state, page=None, **{name: None})
             found.append({"param": name, "kind": CHIP_LABELS[name], "label": label,
                           "value": value, "remove_url": state_url(remove)})
