@@ -130,7 +130,8 @@ def mailbox(folder: Path, messages: int) -> dict:
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"messages": messages, "megabytes": round(path.stat().st_size / 2**20, 1),
             "documents": len(docs), "seconds": round(seconds, 1),
-            "peak_rss_growth_mb": round((after - before) / 1024, 1)}
+            "peak_rss_growth_mb": round((after - before) / 1024, 1),
+            "process_peak_rss_mb": round(after / 1024, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,7 +54,7 @@ def extract_document(paragraphs: list[str], title: str | None = None,
     reader = SpeakerReader()
     dates = DateReader(document_date)
     if title:
-        reader.read_header(normalise(title))
+        reader.read_title(normalise(title))
     facts = []
     for paragraph in paragraphs:
         text = normalise(paragraph)

@@ -53,6 +53,8 @@ MONTH = "month"
 PEOPLE = "people"
 ATTRIBUTIONS = "attributions"
 PAGE = "page"  # the page of a PDF a paragraph starts on
+AUTHOR = "author"  # an e-mail's sender, a PDF's or Word file's author
+PARENT = "parent"  # the id of the message an attachment came with
 QUOTE = "quote"  # the attributed words of a paragraph (what its speakers said), searchable
 HAS_QUOTE = "has_quote"  # QUOTED when a paragraph has an attribution, for "quotes only"
 QUOTED = "1"
@@ -117,6 +119,8 @@ def schema() -> Schema:
             PEOPLE: STORED(),
             ATTRIBUTIONS: STORED(),  # JSON list of Attribution.as_dict(), quote spans in text
             PAGE: STORED(),
+            AUTHOR: STORED(),
+            PARENT: STORED(),
             QUOTE: TEXT(analyzer=text_analyzer(), phrase=True),
             HAS_QUOTE: ID(),
             INDEXED: untiered(NUMERIC(bits=64, stored=True, sortable=True)),
@@ -317,6 +321,8 @@ def paragraph_records(doc: Document, facts: DocumentFacts, digest: str = "") -> 
             record.update({DATE: date, YEAR: f"{doc.date:%Y}", MONTH: f"{doc.date:%Y-%m}"})
         if doc.pages:
             record[PAGE] = doc.pages[position]
+        record.update({key: value for key, value in ((AUTHOR, doc.author),
+                                                     (PARENT, doc.parent)) if value})
         records.append(record)
     return records
 

@@ -23,6 +23,7 @@ from whoosh.util.times import long_to_datetime
 from search.errors import QueryError
 from search.index import (
     ATTRIBUTIONS,
+    AUTHOR,
     DATE,
     DATES,
     DOCUMENT,
@@ -32,6 +33,7 @@ from search.index import (
     ORGANISATION_TEXT,
     PAGE,
     PARAGRAPH,
+    PARENT,
     PEOPLE,
     QUOTE,
     QUOTED,
@@ -321,6 +323,9 @@ class Expansion:
             return []
         if isinstance(node, wq.Wildcard | wq.Prefix) and len(node.text.strip("*?")) < 1:
             raise QueryError(f"'{label}' would match every word; add some letters")
+        # A numeric (date) range is a filter over distinct values, not a wildcard: only the
+        # deadline and MAX_SCANNED bound it.
+        limited = not isinstance(self.reader.schema[node.fieldname], NUMERIC)
         words = []
         for word in self._candidates(node):
             self.scanned += 1
@@ -332,9 +337,11 @@ class Expansion:
             if word is None:
                 continue
             words.append(word)
-            if len(words) > MAX_EXPANSION:
+            if limited and len(words) > MAX_EXPANSION:
                 raise QueryError(
                     f"'{label}' matches more than {MAX_EXPANSION} words; make it more specific")
+        if not limited:
+            return words
         self.words += len(words)
         if self.words > MAX_TOTAL_EXPANSION:
             raise QueryError(f"the query's wildcards match too many words (more than "
@@ -518,7 +525,9 @@ def hit_record(stored: dict, score: float | None = None, marked: str | None = No
         "score": round(score, 4) if score is not None else None,
         "people": json.loads(stored[PEOPLE]) if stored.get(PEOPLE) else {},
         "attributions": json.loads(stored[ATTRIBUTIONS]) if stored.get(ATTRIBUTIONS) else [],
-        "page": stored.get(PAGE),  # a PDF's page number, else None
+        "source_page": stored.get(PAGE),  # the PDF page it starts on, else None
+        "author": stored.get(AUTHOR),  # an e-mail's sender, a PDF's author, else None
+        "attached_to": stored.get(PARENT),  # an attachment's message, else None
     }
 
 

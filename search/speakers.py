@@ -151,7 +151,8 @@ _PARTICIPLE_RE = re.compile(r"\b(?:saying|adding|arguing|noting|warning|insistin
                             r"complaining|questioning|promising|pledging|vowing|urging|"
                             r"explaining|accusing|calling\s+(?:on|for)|denying|stressing|"
                             r"suggesting|telling|describing|predicting|citing|"
-                            r"to\s+(?:express|reaffirm|underscore|convey|emphasize|stress))\b")
+                            r"to\s+(?:express|reaffirm|underscore|convey|emphasize|stress|call)|"
+                            r"calling)\b")
 _APPOSITIVE_BEFORE_RE = re.compile(
     rf"(?<![\w.'-])(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE}),{_ADVS}\s*\Z")
 # A name between commas that ends a clause, its role before it: 'its chair, Jane Doe, said'.
@@ -253,6 +254,13 @@ _AFFILIATED_BEFORE_RE = re.compile(
 # Two people named together, each perhaps with a role between commas.
 _PAIR_RE = re.compile(
     rf"(?<![\w.'-])(?P<first>{RUN})(?:\s*,[^,;.\x01]{{1,60}},)?\s+and\s+(?P<second>{RUN})")
+# The signature an embedded tweet ends with: ' - Jane Doe (@janedoe) May 5, 2016'.
+_TWEET_SIGNATURE_RE = re.compile(
+    r"\s-\s*(?P<name>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4})\s*(?P<handle>\(@\w{1,30}\))"
+    r"(?=\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?\s*\Z)")
+_WITH_GROUP_BEFORE_RE = re.compile(
+    rf"(?<![\w.'-])(?P<run>{RUN})\s+and\s+(?:[\w-]+\s+){{0,3}}(?:leaders|officials|lawmakers|"
+    rf"members|aides|advisers|advisors|allies|colleagues|supporters|others)\s*\Z")
 _LIST_OPENING_RE = re.compile(r"(?:including|like|such\s+as|along\s+with|as\s+well\s+as|and|or)\b")
 _NAME_PART_RE = re.compile(rf"(?P<lc>(?:[\w-]+\s+){{0,4}}?)(?P<run>{RUN})")
 # A part of a clause that describes rather than names: 'a lawyer for the union', 'one of them'.
@@ -456,6 +464,8 @@ class SpeakerReader:
 
     def fullest(self, name: str) -> str:
         """The one full name the document gives for a bare surname, else the name as it is."""
+        if name not in self.titles:
+            return name  # an organisation, or nobody the document introduced
         wanted = name.lower().split()
         fuller = [known for known in self.order if len(known.split()) > len(wanted)
                   and _without_suffix(known.lower().split())[-len(wanted):] == wanted]
@@ -492,6 +502,8 @@ class SpeakerReader:
         here = {e[0] for e in self.recent if e[1] == self.index}
         if len(here) == 1 and not self.titles.get(next(iter(here))):
             return here.pop()  # 'Sanders still senses ..., the Vermont senator said'
+        if len(self.order) == 1 and not self.titles[self.order[0]]:
+            return self.order[0]  # the one person the story has named: its headline's
         spoke = [e for e in self.recent if e[3] == "s"]
         latest = spoke[-1] if spoke and not modifiers else None
         if latest and self.index - latest[1] <= 1 and not self.titles.get(latest[0]):
@@ -625,8 +637,11 @@ class SpeakerReader:
             if speaker.cue_span is None and self.turn_paragraph == self.index \
                     and speaker.name == self.turn_speaker:
                 continue  # the turn's own words: see turn_attributions
-            words = content(text, masked, spans, speaker.position, speaker.cue_span,
-                            _next_cue(speaker, speakers))
+            if speaker.cue.startswith("(@"):  # a tweet's words: all before its signature
+                words = ("direct", (0, len(text[:text.rfind(" -", 0, speaker.position)].rstrip())))
+            else:
+                words = content(text, masked, spans, speaker.position, speaker.cue_span,
+                                _next_cue(speaker, speakers))
             if words and not any(f[0] == speaker.name and f[3] == words[1] for f in found):
                 start, end = words[1]
                 found.append((speaker.name, speaker.cue, words[0], (start + offset, end + offset)))
@@ -700,6 +715,11 @@ class SpeakerReader:
         found = turn_attribution(original, self.turn_speaker, self.turn_cue)
         return [found] if found else []
 
+    def read_title(self, title: str) -> None:
+        """Read a document's title: a briefer it names, and the people it is about."""
+        self.read_header(title)
+        self.register_mentions(_masked(title, _quote_spans(title)[0]))
+
     def register_mentions(self, masked: str) -> None:
         """Remember people named in full ('Foreign Minister Jane Doe') for a later 'Doe said'.
 
@@ -762,6 +782,8 @@ class SpeakerReader:
         """Speakers of one paragraph's unquoted text, in order of appearance."""
         self.context = masked
         found = self.cued_speakers(masked, pronouns)
+        if "(@" in masked:
+            found.extend(self.tweet_speakers(masked))
         if "ccording to" in masked:
             for match in _ACCORDING_RE.finditer(masked):
                 speaker = self.speaker_after(masked[match.end():match.end() + 200], match.end(),
@@ -807,6 +829,19 @@ class SpeakerReader:
             found.append(_cued_like(partner, cue))
         return found
 
+    def tweet_speakers(self, masked: str) -> list[_Speaker]:
+        """The author of an embedded tweet: '... - Jane Doe (@janedoe) May 5, 2016'."""
+        found = []
+        for match in _TWEET_SIGNATURE_RE.finditer(masked):
+            words = match["name"].split()
+            while len(words) > 1 and words[-1].isupper():  # 'Jane Doe JD' -> 'Jane Doe'
+                words.pop()
+            speaker = self.named_speaker(" ".join(words), None, match.start("name"), True)
+            if speaker:
+                speaker.cue, speaker.cue_span = match["handle"], match.span("handle")
+                found.append(speaker)
+        return found
+
     def quoted_speakers(self, text: str, spans: list[tuple[int, int]]) -> list[_Speaker]:
         """People whose speech a quotation reports: '"... when Gov. Doe said ...," he said'."""
         found = []
@@ -848,7 +883,10 @@ class SpeakerReader:
     def participle_speaker(self, masked: str, match: re.Match, found: list[_Speaker],
                            pronouns: bool = True) -> _Speaker | None:
         """The subject of 'Doe spoke to the crowd, promising to act': the clause's speaker."""
-        if not masked[:match.start()].rstrip().endswith((",", "\x01", " as")) \
+        if match.group().endswith("call") or match.group() == "calling":
+            if not _QUOTE_AHEAD_RE.match(masked, match.end()):
+                return None  # 'to call the plan "a sham"' reports words; 'to call him' does not
+        elif not masked[:match.start()].rstrip().endswith((",", "\x01", " as")) \
                 and match.group() not in ("saying", "adding") and match.group()[:3] != "to ":
             return None  # 'a promising start', 'was telling the truth'
         start = clause_start(masked, match.start())
@@ -862,8 +900,9 @@ class SpeakerReader:
             return self.pronoun_speaker(pronoun["pronoun"], found, pronoun.start("pronoun")) \
                 if pronouns else None
         for run in _SUBJECT_RUN_RE.finditer(masked, start, match.start()):
-            if _PREPOSITION_BEFORE_RE.search(masked, max(0, run.start() - 12), run.start()):
-                continue
+            if _PREPOSITION_BEFORE_RE.search(masked, max(0, run.start() - 12), run.start()) \
+                    or is_title_word((masked[run.end():run.end() + 60].split() or [""])[0]):
+                continue  # 'with Doe', 'Green Bay coach Jo Doe': not the subject itself
             speaker = self.named_speaker(run["run"], None, run.start("run"), strong=False)
             if speaker:
                 return speaker if speaker.is_person else None
@@ -950,6 +989,12 @@ class SpeakerReader:
             speaker = self.named_speaker(who["run"], None, window + who.start("run"), True)
             if speaker and speaker.is_person:
                 return speaker  # 'Ms Doe, who presents The Show tells her'
+        with_group = _WITH_GROUP_BEFORE_RE.search(before, max(0, len(before) - 120))
+        if with_group:  # 'Gov. Jo Doe and GOP leaders touted the plan'
+            speaker = self.named_speaker(with_group["run"], None,
+                                         window + with_group.start("run"), False)
+            if speaker and speaker.is_person:
+                return speaker
         affiliated = _AFFILIATED_BEFORE_RE.search(before) if " the" in before else None
         if affiliated:  # 'Sgt. Jane Doe with the city's police department said'
             speaker = self.named_speaker(affiliated["run"], None,

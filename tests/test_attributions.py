@@ -168,3 +168,9 @@ def test_a_quote_before_the_subject_belongs_to_another_verb():
     found = attributions('Tom Hale has used the phrase "open pits" often, and criticized the '
                          "mayor for the delay.")[0]
     assert ("Tom Hale", "criticized", "indirect", "the mayor for the delay") in found
+
+
+def test_embedded_tweet_signature_names_its_author():
+    assert attributions("Great rally tonight in Ohio! \u2014 Dana Whitfield DW (@danaw) "
+                        "May 5, 2016") == [
+        [("Dana Whitfield", "(@danaw)", "direct", "Great rally tonight in Ohio!")]]

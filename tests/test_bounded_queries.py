@@ -173,3 +173,11 @@ def test_a_phrase_walk_stops_at_the_deadline(searcher):
     with pytest.raises(QueryError, match="took too long"):
         match_index(searcher).mask(q, Deadline(0.0))
     assert not match_index(searcher).mask(q, Deadline(60)).any()
+
+
+def test_date_ranges_are_filters_not_bounded_like_wildcards(searcher, monkeypatch):
+    monkeypatch.setattr(query_module, "MAX_EXPANSION", 1)
+    monkeypatch.setattr(query_module, "MAX_TOTAL_EXPANSION", 1)
+    everything = search(searcher, SearchRequest(q="date:[19000101 TO 30000101]"))["total"]
+    dated = search(searcher, SearchRequest(date_from="1900", date_to="2999"))["total"]
+    assert everything == dated > 0

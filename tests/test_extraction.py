@@ -489,6 +489,24 @@ def test_they_refers_to_two_people_named_together():
     assert [set(s) for s in result] == [set(), {"Carl Brandt", "Joan Pierce"}, set()]
 
 
+def test_role_noun_resolves_to_the_person_the_headline_names():
+    result = speakers("In comments likely to anger teachers, the then prime minister said the "
+                      "exam was flawed.", title="Papers show Jane Doe tried to block new exam")
+    assert result == [["Jane Doe"]]
+
+
+def test_to_call_something_in_quotes_reports_the_subjects_words():
+    result = speakers('Harbour coach Mike Carter was less diplomatic, going so far as to call '
+                      'the play "ridiculous."', "Mike Carter wanted to call his mother.")
+    assert result == [["Mike Carter"], []]
+
+
+def test_a_person_speaking_with_a_group_is_the_speaker():
+    result = speakers("Gov. Carl Brandt spoke first.",
+                      "Brandt and GOP legislative leaders touted the plan as a success.")
+    assert result == [[], ["Carl Brandt"]]
+
+
 # --- transcripts ------------------------------------------------------------------------------
 
 

@@ -290,7 +290,11 @@ def test_document_page_shows_pdf_pages_and_offers_the_original_file(tmp_path):
     assert download.status_code == 200 and download.data == release.read_bytes()
     assert "attachment" in download.headers["Content-Disposition"]
     assert client.get("/original/message.eml/hours.pdf").data == mail.read_bytes()
-    assert client.get("/api/documents/release.pdf").get_json()["paragraphs"][-1]["page"] == 2
+    assert client.get("/api/documents/release.pdf").get_json()["paragraphs"][-1]["source_page"] == 2
+    attachment = client.get("/documents/message.eml/hours.pdf").get_data(as_text=True)
+    assert 'Attached to</dt>\n      <dd><a href="/documents/message.eml">' in attachment
+    message = client.get("/api/documents/message.eml").get_json()["paragraphs"][0]
+    assert message["author"] == "Culture Office <press@city.example>"
     for refused in ("later.txt", "../secret.txt", "message.eml/other.pdf", "nothing.pdf"):
         assert client.get(f"/original/{refused}").status_code == 404, refused
 

@@ -28,7 +28,8 @@ def document_data(document_id: str) -> dict | None:
         return None
     first = paragraphs[0]
     return {"document": document_id, "title": first["title"],
-            "document_date": first["document_date"], "paragraphs": paragraphs}
+            "document_date": first["document_date"], "author": first.get("author"),
+            "attached_to": first.get("attached_to"), "paragraphs": paragraphs}
 
 
 def highlighted(value: str | None) -> int | None:

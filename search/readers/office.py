@@ -11,6 +11,7 @@ from lxml import etree
 from search.documents import clean_text, parse_date
 from search.errors import DocumentError
 from search.readers import Part
+from search.readers.bounded import run_bounded
 
 MAX_MEMBERS = 10_000
 MAX_UNZIPPED = 200 * 1024 * 1024  # a zip that inflates to more is refused (a zip bomb)
@@ -34,11 +35,22 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 
 
 def read_docx(data: bytes, warnings: list[str]) -> list[Part]:
+    """A Word document, read in the bounded helper process (its XML may be huge)."""
+    open_zip(data).close()
+    return [run_bounded(read_docx_unbounded, data)]
+
+
+def read_odt(data: bytes, warnings: list[str]) -> list[Part]:
+    """An OpenDocument text, read in the bounded helper process."""
+    open_zip(data).close()
+    return [run_bounded(read_odt_unbounded, data)]
+
+
+def read_docx_unbounded(data: bytes) -> Part:
     """A Word document: paragraphs and table rows in order, headings on their own."""
     import docx
     from docx.table import Table
 
-    open_zip(data).close()
     try:
         document = docx.Document(io.BytesIO(data))
     except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
@@ -52,7 +64,7 @@ def read_docx(data: bytes, warnings: list[str]) -> list[Part]:
             blocks.append((clean_text(item.text), style.startswith(_HEADING_STYLES)))
     core = document.core_properties
     created = core.created.date() if isinstance(core.created, dt.datetime) else None
-    return [_part(blocks, clean_text(core.title or ""), created, clean_text(core.author or ""))]
+    return _part(blocks, clean_text(core.title or ""), created, clean_text(core.author or ""))
 
 
 def _table_rows(table) -> list[str]:
@@ -96,7 +108,7 @@ _ODF = {
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def read_odt(data: bytes, warnings: list[str]) -> list[Part]:
+def read_odt_unbounded(data: bytes) -> Part:
     """An OpenDocument text: headings and paragraphs in order, the title from its metadata."""
     with open_zip(data) as archive:
         try:
@@ -120,7 +132,7 @@ def read_odt(data: bytes, warnings: list[str]) -> list[Part]:
                             or meta.findtext(".//dc:creator", "", _ODF))
         stamp = meta.findtext(".//meta:creation-date", "", _ODF)
         created = parse_date(stamp[:10]) if stamp else None
-    return [_part(blocks, title, created, author)]
+    return _part(blocks, title, created, author)
 
 
 def _odf_text(element) -> list[str]:
