@@ -753,6 +753,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also cProfile docsearch level c; pstats to FILE, text to FILE.txt")
     parser.add_argument("--http-budget", type=float, default=300.0,
                         help="seconds at most for the HTTP pass")
+    parser.add_argument("--cluster", metavar="SHARDS",
+                        help="instead: the single index against SHARDS shards on a local Ray "
+                             "(comma separated, e.g. 2,4; see bench/cluster.py)")
     return parser
 
 
@@ -761,6 +764,14 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "_index":
         return _child_main(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.cluster:
+        from bench.cluster import run_cluster
+        from bench.cluster import table as cluster_table
+
+        out = run_cluster(args.paragraphs, [int(n) for n in args.cluster.split(",")],
+                          args.workdir, args.limit_queries)
+        print(json.dumps(out, indent=2) if args.json else cluster_table(out))
+        return 0
     out = run(args)
     if args.json:
         print(json.dumps(out, indent=2, default=str))

@@ -82,6 +82,16 @@ def _wait_option(parser: argparse.ArgumentParser) -> None:
                              "(default: 10)")
 
 
+def _cluster_option(parser: argparse.ArgumentParser, shards: bool = False) -> None:
+    parser.add_argument("--cluster", metavar="ADDRESS", default=None,
+                        help="use the sharded index on a Ray cluster (host:port of its head; "
+                             "`local` or `auto` starts Ray on this machine); needs "
+                             "pip install 'docsearch[cluster]'")
+    if shards:
+        parser.add_argument("--shards", type=int, default=None, metavar="N",
+                            help="with --cluster: shards of a new or rebuilt index (default 2)")
+
+
 def _corpus_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", metavar="DIR", default=DEFAULT_CORPUS,
                         help="corpus folder (default: ./corpus)")
@@ -101,6 +111,7 @@ def _add_index(commands) -> None:
     parser.add_argument("--rebuild", action="store_true",
                         help="index everything from scratch (also replaces a damaged index)")
     _wait_option(parser)
+    _cluster_option(parser, shards=True)
     parser.set_defaults(handler=run_index)
 
 
@@ -160,6 +171,7 @@ def _add_query(commands) -> None:
                              "document, paragraph, date, speakers, organisations, quote, text, "
                              "link")
     _index_option(parser)
+    _cluster_option(parser)
     parser.set_defaults(handler=run_query)
 
 
@@ -186,6 +198,8 @@ def _add_serve(commands) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="serving processes sharing the port (0: one per core, at most 4)")
     parser.add_argument("--watch", action="store_true",
                         help="keep the index up to date while the corpus folder changes")
     _wait_option(parser)
@@ -198,6 +212,14 @@ def run_index(args: argparse.Namespace) -> int:
     from search.sync import update_index
 
     index_dir = index_dir_from(args.index)
+    if args.cluster:
+        from search.cluster import ClusterBackend
+
+        backend = ClusterBackend(index_dir, address=args.cluster, shards=args.shards)
+        report = backend.update([Path(p) for p in args.paths], rebuild=args.rebuild,
+                                progress=_progress_printer())
+        print_report(report, index_dir)
+        return 0
     report = update_index([Path(p) for p in args.paths], index_dir, rebuild=args.rebuild,
                           progress=_progress_printer(), wait=args.wait)
     print_report(report, index_dir)
@@ -316,8 +338,13 @@ def run_query(args: argparse.Namespace) -> int:
     index_dir = index_dir_from(args.index)
     if args.format in ("csv", "jsonl"):
         return print_export(index_dir, request, args.format)
-    with reading(index_dir), open_index(index_dir).searcher() as searcher:
-        result = search(searcher, request)
+    if args.cluster:
+        from search.cluster import ClusterBackend
+
+        result = ClusterBackend(index_dir, address=args.cluster).searcher().search(request)
+    else:
+        with reading(index_dir), open_index(index_dir).searcher() as searcher:
+            result = search(searcher, request)
     if args.json or args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -437,7 +464,11 @@ def run_serve(args: argparse.Namespace) -> int:
     index_dir = index_dir_from(args.index)
     corpus = Path(args.corpus)
     watcher = None
+    from search.serving import default_workers
+    workers = args.workers if args.workers > 0 else default_workers()
     try:
+        if workers > 1:
+            return _serve_in_workers(args, listening, index_dir, corpus, workers)
         if args.watch:
             watcher = _start_watcher(corpus, index_dir, args.wait)
         elif not has_index_files(index_dir):
@@ -453,6 +484,26 @@ def run_serve(args: argparse.Namespace) -> int:
         if watcher is not None:
             watcher.stop()
     return 0
+
+
+def _serve_in_workers(args: argparse.Namespace, listening: socket.socket, index_dir: Path,
+                      corpus: Path, workers: int) -> int:
+    """`docsearch serve --workers N`: forked workers serve, the parent follows the corpus."""
+    from search.index import has_index_files
+    from search.serving import serve_in_workers
+    from search.sync import update_index
+    from web import SERVER_OPTIONS, create_app
+
+    if not has_index_files(index_dir):
+        print(f"no index at {index_dir} yet; indexing {corpus} ...", file=sys.stderr)
+        print_report(update_index([corpus], index_dir, wait=args.wait), index_dir)
+    config = {"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)}
+    port = listening.getsockname()[1]
+    print(f"docsearch: serving http://{args.host}:{port}/ with {workers} processes "
+          "(Ctrl+C to stop)", file=sys.stderr)
+    return serve_in_workers(
+        listening, lambda: create_app(config), args.threads, workers, SERVER_OPTIONS,
+        after_fork=lambda: _start_watcher(corpus, index_dir, args.wait) if args.watch else None)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

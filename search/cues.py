@@ -10,6 +10,11 @@ import re
 from collections.abc import Iterable
 
 
+def first_letters(words: Iterable[str]) -> str:
+    """A lookahead for the first letters of the given words (a regex prefix that speeds scans)."""
+    return "(?=[" + "".join(re.escape(c) for c in sorted({word[0] for word in words})) + "])"
+
+
 def trie_pattern(words: Iterable[str]) -> str:
     """A regex (no groups) matching exactly the given words, prefixes shared."""
     trie: dict = {}

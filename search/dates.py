@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name[:3].lower(): index for name, index in list(MONTHS.items())})
@@ -114,14 +115,25 @@ _DATE_ALTERNATIVES = {
 }
 _MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                 "Dec")
+_MONTH_STEM_RE = re.compile("|".join(_MONTH_STEMS))
 _DATE_CUES = (
-    (("mdy", "dmy", "my", "md", "dm", "monthonly"), lambda t: any(m in t for m in _MONTH_STEMS)),
+    (("mdy", "dmy", "my", "md", "dm", "monthonly"), lambda t: _MONTH_STEM_RE.search(t) is not None),
     (("iso", "slash", "year4"), lambda t: "19" in t or "20" in t),
     (("ago",), lambda t: " ago" in t),
     (("rel",), lambda t: "month" in t or "year" in t),
     (("dayword", "weekday"), lambda t: "day" in t or "morrow" in t or "night" in t),
 )
-_DATE_PATTERNS: dict[tuple[str, ...], re.Pattern | None] = {}
+_DATE_PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
+_ORDER = {kind: index for index, kind in enumerate(_DATE_ALTERNATIVES)}
+# The characters each alternative can start with: a lookahead of them before the pattern only
+# makes the scan faster (positions where no alternative can start fail at once).
+_UPPER, _DIGITS = "A-Z", "0-9"
+_DATE_FIRST_CHARS = {
+    "mdy": _UPPER, "dmy": _UPPER + _DIGITS, "iso": "12", "slash": _DIGITS, "my": _UPPER,
+    "md": _UPPER, "dm": _UPPER + _DIGITS, "ago": _DIGITS + "aAeEfFlLmMnNoOrRsStT",
+    "rel": "elLtTnN", "dayword": "yYtTlL", "weekday": _UPPER + "lLnNtT",
+    "monthonly": "iIsSuUbBlLnNtTeEmMdDfFaAoO", "year4": "12",
+}
 _YEAR_BEFORE_RE = re.compile(
     r"(?:\b(?:in|since|between|from|until|till|to|by|of|and|or|during|early|late|mid|"
     r"through|before|after|year|years|fiscal|spring|summer|autumn|fall|winter|around|circa|"
@@ -149,12 +161,37 @@ _SPAN_END_BEFORE_RE = re.compile(r"\b(?:to|until|till|through|and)\s+\Z")
 _CONTEXT_SPAN = 5
 
 
-def _date_pattern(text: str) -> re.Pattern | None:
-    """The date pattern with only the alternatives whose cue words the text contains."""
-    kinds = tuple(kind for kinds, cue in _DATE_CUES if cue(text) for kind in kinds)
+def _date_matches(text: str) -> Iterator[re.Match]:
+    """The date mentions of a text in order, as one pattern of all the alternatives finds them.
+
+    Only the groups of alternatives whose cue words the text contains are scanned, each with
+    its own pattern (a few small patterns compile much faster than one per mix of groups); at
+    each step the leftmost match wins, and at one position the alternative listed first.
+    """
+    patterns = [_group_pattern(kinds) for kinds, cue in _DATE_CUES if cue(text)]
+    if len(patterns) <= 1:
+        yield from patterns[0].finditer(text) if patterns else ()
+        return
+    upcoming = [pattern.search(text) for pattern in patterns]
+    position = 0
+    while True:
+        for index, match in enumerate(upcoming):
+            if match is not None and match.start() < position:
+                upcoming[index] = patterns[index].search(text, position)
+        found = [match for match in upcoming if match is not None]
+        if not found:
+            return
+        best = min(found, key=lambda match: (match.start(), _ORDER[match.lastgroup]))
+        yield best
+        position = best.end()
+
+
+def _group_pattern(kinds: tuple[str, ...]) -> re.Pattern:
+    """The pattern of one group of alternatives, in their order, behind their first letters."""
     if kinds not in _DATE_PATTERNS:
         ordered = [_DATE_ALTERNATIVES[k] for k in _DATE_ALTERNATIVES if k in kinds]
-        _DATE_PATTERNS[kinds] = re.compile(r"\b(?:" + "|".join(ordered) + ")") if ordered else None
+        first = "".join(_DATE_FIRST_CHARS[k] for k in kinds)
+        _DATE_PATTERNS[kinds] = re.compile(rf"(?=[{first}])\b(?:" + "|".join(ordered) + ")")
     return _DATE_PATTERNS[kinds]
 
 
@@ -176,14 +213,11 @@ class DateReader:
         if self._context_age > _CONTEXT_SPAN:
             self._context_year = None
         self._paragraph_year = self._sentence_year = None
-        pattern = _date_pattern(text)
-        if pattern is None:
-            return []
         self.text = text
         found: list[str] = []
-        for match in pattern.finditer(text):
+        for match in _date_matches(text):
             found.extend(_DATE_KINDS[match.lastgroup](match, self) or ())
-        return list(dict.fromkeys(iso for iso in found if iso))
+        return list(dict.fromkeys(filter(None, found)))
 
     def note_year(self, year: int, match: re.Match, persistent: bool) -> None:
         """An explicit year was written: months and days without one may belong to it.

@@ -94,7 +94,6 @@ class Format:
     name: str
     suffixes: tuple[str, ...]
     reader: str  # "module:function", imported on first use; (bytes, warnings) -> [Part]
-    what: str  # what is read from it, for help texts
     large: bool = False  # may be up to MAX_BINARY_BYTES (else MAX_BYTES)
     magic: Callable[[bytes], bool] | None = None  # recognises the format from its first bytes
     text: bool = False  # decoded as text (so binary content is refused)
@@ -109,8 +108,8 @@ def _is_odt(head: bytes) -> bool:
             and b"application/vnd.oasis.opendocument.text" in head[:200])
 
 
-def _is_docx(head: bytes) -> bool:
-    return head.startswith(b"PK\x03\x04") and (b"word/" in head or b"[Content_Types].xml" in head)
+def _is_docx(head: bytes) -> bool:  # a zip whose first members include word/ (not xl/, ppt/)
+    return head.startswith(b"PK\x03\x04") and b"word/" in head
 
 
 def _is_image(head: bytes) -> bool:
@@ -119,25 +118,16 @@ def _is_image(head: bytes) -> bool:
 
 # One line per format; the first whose magic matches wins, else the first with the suffix.
 FORMATS = (
-    Format("PDF", (".pdf",), "search.readers.pdf:read_pdf",
-           "paragraphs rebuilt from lines (columns, headers, footers, page numbers), title, "
-           "date, author, page numbers; scanned pages by OCR", True, _is_pdf),
-    Format("OpenDocument text", (".odt",), "search.readers.office:read_odt",
-           "paragraphs and headings, title, author", magic=_is_odt),
-    Format("Word", (".docx",), "search.readers.office:read_docx",
-           "paragraphs, headings, table rows, title, author", magic=_is_docx),
+    Format("PDF", (".pdf",), "search.readers.pdf:read_pdf", large=True, magic=_is_pdf),
+    Format("OpenDocument text", (".odt",), "search.readers.office:read_odt", magic=_is_odt),
+    Format("Word", (".docx",), "search.readers.office:read_docx", magic=_is_docx),
     Format("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "search.readers.ocr:read_image",
-           "text by OCR (Tesseract)", magic=_is_image),
-    Format("e-mail", (".eml",), "search.readers.mail:read_eml",
-           "subject, date, sender, own words (quotes and signature left out), attachments"),
-    Format("mailbox", (".mbox",), "search.readers.mail:read_mbox",
-           "each message as an e-mail", large=True),
-    Format("HTML", (".html", ".htm"), "search.documents:read_html",
-           "the article body, title, publication date", text=True),
-    Format("Markdown", (".md",), "search.documents:read_markdown",
-           "first line as title, date line, paragraphs", text=True),
-    Format("text", (".txt",), "search.documents:read_text",
-           "first line as title, date line, paragraphs", text=True),
+           magic=_is_image),
+    Format("e-mail", (".eml",), "search.readers.mail:read_eml"),
+    Format("mailbox", (".mbox",), "search.readers.mail:read_mbox", large=True),
+    Format("HTML", (".html", ".htm"), "search.documents:read_html", text=True),
+    Format("Markdown", (".md",), "search.documents:read_markdown", text=True),
+    Format("text", (".txt",), "search.documents:read_text", text=True),
 )
 SUFFIXES = frozenset(suffix for fmt in FORMATS for suffix in fmt.suffixes)
 
@@ -149,11 +139,6 @@ def reader_for(name: str, head: bytes) -> Format | None:
             return fmt
     suffix = os.path.splitext(name)[1].lower()
     return next((fmt for fmt in FORMATS if suffix in fmt.suffixes), None)
-
-
-def supported_formats() -> str:
-    """The formats read, for messages: `PDF (.pdf), Word (.docx), ...`."""
-    return ", ".join(f"{fmt.name} ({' '.join(fmt.suffixes)})" for fmt in FORMATS)
 
 
 def unsupported_reason(path: Path) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from search.attributions import Attribution
 from search.dates import DateReader, dates_in
@@ -22,11 +23,13 @@ __all__ = ["DocumentFacts", "ParagraphFacts", "Person", "canonical_organisation"
            "extract_dates", "extract_document", "extract_organisations"]
 
 _SPACES_RE = re.compile(r"[\s\u00a0\u200b\ufeff]+")
-_GLUED_SENTENCE_RE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_GLUED_SENTENCE_RE = re.compile(r"(?=[A-Z][a-z])(?<=[a-z]{2}[.!?])")
 # The spaces normalise() changes: runs, and any space that is not a plain one.
 _ODD_SPACES_RE = re.compile(r"[\s\u00a0\u200b\ufeff]{2,}|(?! )[\s\u00a0\u200b\ufeff]")
-_SAME_LENGTH = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-"})
+# characters normalise() replaces by one of the same length: curly apostrophes, the en dash
+_SAME_LENGTH_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u2013", "-"))
 _EM_DASH_RE = re.compile("\u2014")
+_Frozen = TypeVar("_Frozen", Attribution, Person)
 _LC_HEAD_RE = re.compile(r"\b([A-Z][\w.]*) (department|ministry)\b")
 
 
@@ -67,11 +70,16 @@ def extract_document(paragraphs: list[str], title: str | None = None,
         paragraph.speakers = list(dict.fromkeys(written(reader.fullest(s))
                                                 for s in paragraph.speakers))
         paragraph.organisations = list(dict.fromkeys(map(written, paragraph.organisations)))
-        paragraph.attributions = [replace(a, speaker=written(reader.fullest(a.speaker)))
+        paragraph.attributions = [_renamed(a, "speaker", written(reader.fullest(a.speaker)))
                                   for a in paragraph.attributions]
-    people = {written(name): replace(person, name=written(name))
+    people = {written(name): _renamed(person, "name", written(name))
               for name, person in reader.speaking_people().items()}
     return DocumentFacts(paragraphs=facts, people=people)
+
+
+def _renamed(fact: _Frozen, attribute: str, name: str) -> _Frozen:
+    """A frozen fact with its name attribute set to name (itself when it already has it)."""
+    return fact if getattr(fact, attribute) == name else replace(fact, **{attribute: name})
 
 
 def _as_written(paragraphs: list[str]) -> Callable[[str], str]:
@@ -123,12 +131,20 @@ def normalise(text: str) -> str:
         text = _SPACES_RE.sub(" ", text).strip()
     else:  # the same, faster: str.split() splits at exactly the spaces \s matches
         text = " ".join(text.split())
-    text = text.translate(_SAME_LENGTH)
+    text = _same_length(text)
     if "\u2014" in text:
         text = text.replace("\u2014", " - ")
     text = _GLUED_SENTENCE_RE.sub(" ", text)
     if "epartment" in text or "inistry" in text:
         text = _LC_HEAD_RE.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text)
+    return text
+
+
+def _same_length(text: str) -> str:
+    """text with _SAME_LENGTH_PAIRS replaced (str.replace: faster than str.translate here)."""
+    for char, plain in _SAME_LENGTH_PAIRS:
+        if char in text:
+            text = text.replace(char, plain)
     return text
 
 
@@ -141,7 +157,7 @@ def normalise_mapped(text: str, normalised: str | None = None) -> tuple[str, lis
     text, origin = _tracked_sub(_ODD_SPACES_RE, " ", text, origin)
     lead = len(text) - len(text.lstrip())
     text, origin = text.strip(), origin[lead:lead + len(text.strip())]
-    text = text.translate(_SAME_LENGTH)
+    text = _same_length(text)
     text, origin = _tracked_sub(_EM_DASH_RE, " - ", text, origin)
     text, origin = _tracked_sub(_GLUED_SENTENCE_RE, " ", text, origin)
     return _LC_HEAD_RE.sub(lambda m: f"{m.group(1)} {m.group(2).capitalize()}", text), origin

@@ -19,7 +19,12 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+
 from search.index import DOCUMENT, HASH, content_hash
+
+INDEX_NAME = "MAIN"  # Whoosh's default index name, which docsearch uses
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,7 @@ class Manifest:
     generation: int
     documents: dict[str, str] = field(default_factory=dict)
     stats: dict[str, Stat] = field(default_factory=dict)
+    index_files: dict[str, Stat] = field(default_factory=dict)  # the commit's own files
 
 
 def load(index_dir: Path, generation: int) -> Manifest | None:
@@ -50,9 +56,33 @@ def load(index_dir: Path, generation: int) -> Manifest | None:
     try:
         stats = {key: (int(size), int(mtime)) for key, (size, mtime) in data["stats"].items()}
         documents = {str(key): str(value) for key, value in data["documents"].items()}
+        written = {key: (int(size), int(mtime)) for key, (size, mtime)
+                   in data["index_files"].items()}
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return Manifest(generation, documents, stats)
+    if written != index_files(index_dir, generation):
+        return None  # a segment rewritten or damaged since: read the index itself
+    return Manifest(generation, documents, stats, written)
+
+
+def index_files(index_dir: Path, generation: int) -> dict[str, Stat]:
+    """Size and mtime of the files of commit `generation`: its table of contents and its
+    segments' files (not the derived files search.matches writes beside them)."""
+    try:
+        toc = TOC.read(FileStorage(str(index_dir)), INDEX_NAME, gen=generation)
+        names = os.listdir(index_dir)
+    except Exception:  # a damaged or missing table of contents: nothing to trust
+        return {}
+    segments = {segment.segment_id() for segment in toc.segments}
+    found = {}
+    for name in names:
+        if name == f"_{INDEX_NAME}_{generation}.toc" or (
+                name.split(".", 1)[0] in segments and ".ds1_" not in name
+                and not name.endswith(".part")):
+            stat = file_stat(Path(index_dir) / name)
+            if stat is not None:
+                found[name] = stat
+    return found
 
 
 def save(index_dir: Path, manifest: Manifest) -> None:
@@ -61,7 +91,8 @@ def save(index_dir: Path, manifest: Manifest) -> None:
     temporary = target.with_name(f"{MANIFEST_FILE}.{os.getpid()}.tmp")
     data = {"version": VERSION, "generation": manifest.generation,
             "documents": manifest.documents,
-            "stats": {key: list(stat) for key, stat in manifest.stats.items()}}
+            "stats": {key: list(stat) for key, stat in manifest.stats.items()},
+            "index_files": {key: list(stat) for key, stat in manifest.index_files.items()}}
     try:
         temporary.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
         os.replace(temporary, target)
@@ -84,17 +115,17 @@ class Hasher:
     """Content hashes of corpus files, reusing the indexed hash of a file whose size and
     modification time are those recorded when it was hashed (and not racily recent)."""
 
-    def __init__(self, known: Manifest | None, indexed_by_file: dict[str, str]):
+    def __init__(self, known: Manifest | None):
         self.known_stats = known.stats if known else {}
-        self.indexed_by_file = indexed_by_file
         self.stats: dict[str, Stat] = {}
         self.hashed: list[str] = []  # ids of the files actually read, for reports and tests
         self.reused = 0
 
-    def __call__(self, file_id: str, path: Path) -> str:
-        """The content hash of the file; DocumentError if it cannot be read."""
+    def __call__(self, file_id: str, path: Path, indexed: str | None) -> str:
+        """The content hash of the file (`indexed`: the hash the index holds for it, if
+        any); DocumentError if it cannot be read."""
         stat = file_stat(path)
-        digest = self.indexed_by_file.get(file_id)
+        digest = indexed
         if stat is not None and digest and self.known_stats.get(file_id) == stat:
             self.stats[file_id] = stat
             self.reused += 1
@@ -151,3 +182,20 @@ def stats_after(before: Manifest | None, hasher: Hasher, scope: set[str] | None,
             if file_id not in scope and file_id not in present:
                 stats.setdefault(file_id, stat)
     return stats
+
+
+def record(ix, index_dir: Path, before: Manifest | None, indexed: dict[str, str], changes,
+           hasher: Hasher, scope: set[str] | None, files: Iterable[str], owner) -> None:
+    """Write the table for the index's latest commit after a sync planned as `changes`
+    (search.sync.Changes) from `indexed`, whether or not it committed anything."""
+    generation = ix.latest_generation()
+    changed = [corpus_file.id for corpus_file, _digest in changes.added + changes.updated]
+    if changed or changes.removed:
+        with ix.reader() as reader:
+            documents = documents_after(reader, indexed, changes.removed, changed, owner)
+    else:
+        documents = indexed
+    stats = stats_after(before, hasher, scope, files)
+    if before is not None and generation == before.generation and stats == before.stats:
+        return  # nothing new to say: spare rewriting the table
+    save(index_dir, Manifest(generation, documents, stats, index_files(index_dir, generation)))

@@ -10,10 +10,17 @@ used terms are cached per reader within a memory budget.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import os
+import re
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -25,7 +32,10 @@ from whoosh.util.numeric import byte_to_length
 
 from search.errors import QueryError
 
-CACHE_BYTES = 512 * 1024 * 1024  # posting arrays kept per reader
+log = logging.getLogger(__name__)
+
+CACHE_BYTES = 128 * 1024 * 1024  # whole-index posting arrays kept per Generation
+SEGMENT_CACHE_BYTES = 384 * 1024 * 1024  # per-segment arrays kept across commits
 WALK_CACHE_SIZE = 256  # phrase and range results kept per reader
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -181,10 +191,12 @@ class Generation:
         self.lengths: dict[str, np.ndarray] = {}
         self.vocabularies: dict[str, list[str]] = {}
         self.signatures: dict[str, Signatures] = {}
+        self.segments: set = set()  # ids of the segments it reads
 
 
-GENERATIONS_KEPT = 4
-_GENERATIONS: OrderedDict[tuple, Generation] = OrderedDict()
+# A Generation lives as long as a MatchIndex (so a searcher) holds it, no longer: once no
+# request holds an old searcher, its state is freed, however many commits come.
+_GENERATIONS: weakref.WeakValueDictionary[tuple, Generation] = weakref.WeakValueDictionary()
 _GENERATIONS_LOCK = threading.Lock()
 
 
@@ -195,11 +207,100 @@ def generation(reader) -> Generation:
         found = _GENERATIONS.get(key)
         if found is None:
             found = _GENERATIONS[key] = Generation()
-            while len(_GENERATIONS) > GENERATIONS_KEPT:
-                _GENERATIONS.popitem(last=False)
+            found.segments = {part[0] for part in key}
+            weakref.finalize(found, SEGMENT_CACHE.prune_later)
+            used = _used_segments()
         else:
-            _GENERATIONS.move_to_end(key)
+            return found
+    SEGMENT_CACHE.keep_only(used)
+    return found
+
+
+def _used_segments() -> set:
+    """The ids of the segments some live Generation reads (under _GENERATIONS_LOCK)."""
+    return set().union(*(g.segments for g in list(_GENERATIONS.values())))
+
+
+def release_state(searcher) -> None:
+    """Detach a searcher's engine state, so that it is freed with the searcher at once."""
+    searcher.__dict__.pop("_docsearch_matches", None)
+
+
+def forget_segments_except(segment_ids: set) -> None:
+    """Drop the cached arrays of segments neither in segment_ids nor read by a live
+    Generation (a writer process calls this after a commit that merged segments away)."""
+    with _GENERATIONS_LOCK:
+        used = _used_segments()
+    SEGMENT_CACHE.keep_only(used | set(segment_ids))
+
+
+def live_generations() -> int:
+    """How many Generations (engine states) are alive: held by some searcher."""
+    with _GENERATIONS_LOCK:
+        return len(_GENERATIONS)
+
+
+class SegmentCache:
+    """Arrays derived from one segment (a term's postings, a numeric or length column),
+    kept across readers and commits within a memory budget: a segment never changes once
+    written, so after a commit only the new segments are read. Entries of segments that no
+    live Generation uses (merged away) are dropped when a Generation is made."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+        self.nbytes = 0
+        self.hits = 0
+        self.misses = 0
+        self.pending = False  # a Generation died: drop its segments at the next use
+
+    def prune_later(self) -> None:
+        """Note that a Generation was freed (called from the garbage collector: no locks)."""
+        self.pending = True
+
+    def _prune(self) -> None:
+        if self.pending:
+            self.pending = False
+            with _GENERATIONS_LOCK:
+                used = _used_segments()
+            self.keep_only(used)
+
+    def get(self, key: tuple, make) -> tuple[np.ndarray, ...]:
+        """The arrays under key (key[0]: the segment id), made by make() on a miss."""
+        self._prune()
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        found = make()
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = found
+                self.nbytes += sum(array.nbytes for array in found)
+            while self.nbytes > self.budget and len(self.entries) > 1:
+                _, dropped = self.entries.popitem(last=False)
+                self.nbytes -= sum(array.nbytes for array in dropped)
         return found
+
+    def keep_only(self, segment_ids: set) -> None:
+        """Drop the entries of segments not in segment_ids."""
+        with self.lock:
+            for key in [key for key in self.entries if key[0] not in segment_ids]:
+                self.nbytes -= sum(array.nbytes for array in self.entries.pop(key))
+        _forget_segment_lists(segment_ids)
+
+    def segments(self) -> set:
+        """The ids of the segments with cached arrays."""
+        self._prune()
+        with self.lock:
+            return {key[0] for key in self.entries}
+
+
+SEGMENT_CACHE = SegmentCache(SEGMENT_CACHE_BYTES)
 
 
 def _segment_key(leaf) -> tuple:
@@ -409,7 +510,8 @@ class MatchIndex:
         return found
 
     def _column_array(self, fieldname: str, column) -> np.ndarray:
-        parts = [_leaf_column_array(leaf, fieldname, column)
+        parts = [_cached(leaf, ("column", fieldname),
+                         lambda leaf=leaf: (_leaf_column_array(leaf, fieldname, column),))[0]
                  for leaf, _offset in self.reader.leaf_readers()]
         return np.concatenate(parts) if parts else np.zeros(0)
 
@@ -532,10 +634,24 @@ def _scoring_terms(q: wq.Query, reader):
         yield from _scoring_terms(child, reader)
 
 
+def _segment_id(leaf) -> str | None:
+    segment = getattr(leaf, "segment", None)
+    return segment().segment_id() if segment is not None else None
+
+
+def _cached(leaf, key: tuple, make) -> tuple[np.ndarray, ...]:
+    """make()'s arrays for this segment, from SEGMENT_CACHE when the leaf is a segment."""
+    segment_id = _segment_id(leaf)
+    if segment_id is None:
+        return make()
+    return SEGMENT_CACHE.get((segment_id, *key), make)
+
+
 def _read_postings(reader, fieldname: str, btext: bytes) -> Postings:
     ids, weights = [], []
     for leaf, offset in reader.leaf_readers():
-        leaf_ids, leaf_weights = _leaf_postings(leaf, fieldname, btext)
+        leaf_ids, leaf_weights = _cached(leaf, ("postings", fieldname, btext),
+                                         lambda leaf=leaf: _leaf_postings(leaf, fieldname, btext))
         if len(leaf_ids):
             ids.append(leaf_ids + offset)
             weights.append(leaf_weights)
@@ -615,7 +731,8 @@ def segment_column(leaf, fieldname: str) -> SegmentColumn:
         if found is not None:
             _SEGMENT_COLUMNS.move_to_end(key)
             return found
-    found = _read_segment_column(leaf, fieldname)
+    found = _stored(leaf, f"{fieldname}_column", _load_column, _save_column,
+                    lambda: _read_segment_column(leaf, fieldname))
     if key:
         with _SEGMENT_COLUMNS_LOCK:
             _SEGMENT_COLUMNS[key] = found
@@ -636,15 +753,112 @@ def segment_vocabulary(leaf, fieldname: str) -> list[str]:
         if found is not None:
             _SEGMENT_VOCABULARIES.move_to_end(key)
             return found
-    found = []
-    if fieldname in leaf.schema:
-        found = [btext.decode("utf-8", "replace") for btext in leaf.lexicon(fieldname)]
+    found = _stored(leaf, f"{fieldname}_words", _load_words, _save_words,
+                    lambda: _read_vocabulary(leaf, fieldname))
     if key:
         with _SEGMENT_COLUMNS_LOCK:
             _SEGMENT_VOCABULARIES[key] = found
             while len(_SEGMENT_VOCABULARIES) > SEGMENT_COLUMNS_KEPT:
                 _SEGMENT_VOCABULARIES.popitem(last=False)
     return found
+
+
+def _read_vocabulary(leaf, fieldname: str) -> list[str]:
+    if fieldname not in leaf.schema:
+        return []
+    return [btext.decode("utf-8", "replace") for btext in leaf.lexicon(fieldname)]
+
+
+# Derived files beside a segment: `<segment id>.ds1_<field>_<kind>...`, named like the
+# segment's own files, so Whoosh and search.index.remove_leftovers delete them with it.
+# Written once (atomically) by the first process that needs them, then read, or memory-
+# mapped, at open: a segment never changes, so they never go stale.
+DERIVED_PREFIX = "ds1_"
+
+
+def _derived_base(leaf, name: str) -> Path | None:
+    storage = getattr(leaf, "_storage", None)
+    storage = getattr(storage, "b", storage)  # a compound segment: (its file, the folder)
+    folder = getattr(storage, "folder", None)
+    segment_id = _segment_id(leaf)
+    if not folder or not segment_id:
+        return None
+    return Path(folder) / f"{segment_id}.{DERIVED_PREFIX}{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
+
+
+def has_derived(leaf, name: str) -> bool:
+    """Whether the derived file `name` of this segment exists."""
+    base = _derived_base(leaf, name)
+    return base is not None and base.with_name(base.name + ".json").exists()
+
+
+def _stored(leaf, name: str, load, save, make):
+    """make()'s result for this segment, from the files beside it when they exist (else
+    made, and written there for the next process; a read-only index is only slower)."""
+    base = _derived_base(leaf, name)
+    if base is not None:
+        try:
+            found = load(base, leaf.doc_count_all())
+        except (OSError, ValueError, KeyError, TypeError):
+            found = None
+        if found is not None:
+            return found
+    found = make()
+    if base is not None:
+        try:
+            save(base, found)
+        except OSError:
+            log.debug("could not write %s", base, exc_info=True)
+    return found
+
+
+def _write_atomically(path: Path, write) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        with open(temporary, "wb") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def _save_column(base: Path, column: SegmentColumn) -> None:
+    _write_atomically(base.with_name(base.name + ".docs.npy"),
+                      lambda f: np.save(f, np.ascontiguousarray(column.docs, dtype=np.int64)))
+    _write_atomically(base.with_name(base.name + ".ids.npy"),
+                      lambda f: np.save(f, np.ascontiguousarray(column.ids, dtype=np.int32)))
+    _save_words(base, column.values)  # last: its presence says the others are complete
+
+
+def _load_column(base: Path, size: int) -> SegmentColumn | None:
+    values = _load_words(base, size)
+    if values is None:
+        return None
+    docs = np.load(base.with_name(base.name + ".docs.npy"), mmap_mode="r")
+    ids = np.load(base.with_name(base.name + ".ids.npy"), mmap_mode="r")
+    if len(docs) != len(ids) or (len(docs) and (int(docs.max()) >= size
+                                                or int(ids.max()) >= len(values))):
+        return None
+    return SegmentColumn(values, docs, ids)
+
+
+def _save_words(base: Path, words: list[str]) -> None:
+    data = json.dumps(words, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _write_atomically(base.with_name(base.name + ".json"), lambda f: f.write(data))
+
+
+def _load_words(base: Path, _size: int) -> list[str] | None:
+    words = json.loads(base.with_name(base.name + ".json").read_bytes())
+    return words if isinstance(words, list) else None
+
+
+def _forget_segment_lists(segment_ids: set) -> None:
+    """Drop the facet columns and word lists of segments not in segment_ids."""
+    with _SEGMENT_COLUMNS_LOCK:
+        for cache in (_SEGMENT_COLUMNS, _SEGMENT_VOCABULARIES):
+            for key in [key for key in cache if key[0] not in segment_ids]:
+                del cache[key]
 
 
 def _read_segment_column(leaf, fieldname: str) -> SegmentColumn:

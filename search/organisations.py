@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from search.dates import MONTHS, WEEKDAYS
 from search.organisation_names import (
@@ -150,6 +151,7 @@ _SHORT_NAMED_DEPARTMENTS = frozenset({"State", "Justice"})
 _BRITISH_MARKERS = ("Labour", "Tory", "Tories", " MP", "Downing Street", "Whitehall", "Westminster",
                     "Commons", "NHS", "Lib Dem", "Chancellor of the Exchequer", "Home Secretary",
                     "\u00a3", "Mr ", "Mrs ", "Ms ", "Dr ")
+_BRITISH_MARKER_RE = re.compile("|".join(map(re.escape, _BRITISH_MARKERS)))
 # Words naming a department's field: never a short form of a longer name on their own.
 _DEPARTMENT_SHORT = word_set("""State Defense Justice Treasury Energy Commerce Labor Agriculture
     Education Transportation Interior""")
@@ -244,8 +246,10 @@ _CAP = (r"(?:(?:[A-Z]\.){2,}"
         r"(?:'[A-Z][\w-]*|(?<=s)'(?= )|'s(?=\s+(?:" + _HEAD_WORDS + r")\b))?)")
 _CONN = r"(?:of|for|on|the|and|&|de|da|di|du|del|della|der|den|van|von|bin|ibn|al|el|la|le|y)"
 RUN = rf"{_CAP}(?:(?:\s+{_CONN})*\s+{_CAP})*"
-RUN_RE = re.compile(rf"(?<![\w.'-]){RUN}")
-_ACRONYM_DEF_RE = re.compile(rf"(?<![\w.'-])(?P<run>{RUN})\s+\((?P<acr>[A-Z][A-Za-z.&]{{1,9}})\)")
+# where a run can start: the lookahead (a run's possible first letters) only makes scans faster
+RUN_START = r"(?=[A-Z\u00C0-\u00DEae])(?<![\w.'-])"
+RUN_RE = re.compile(rf"{RUN_START}{RUN}")
+_ACRONYM_DEF_RE = re.compile(rf"{RUN_START}(?P<run>{RUN})\s+\((?P<acr>[A-Z][A-Za-z.&]{{1,9}})\)")
 
 
 def is_connector(token: str) -> bool:
@@ -620,6 +624,7 @@ def _is_calendar_word(token: str) -> bool:
     return word in WEEKDAYS or word in MONTHS
 
 
+@lru_cache(maxsize=8192)
 def _is_modifier(token: str) -> bool:
     return (not is_connector(token) and token not in FUNCTION_WORDS
             and token.lower() not in PERSON_ROLES and token not in ACRONYM_ORGS)
@@ -854,7 +859,7 @@ class DocumentOrganisations:
     def read(self, text: str) -> list[str]:
         """Organisations the next normalised paragraph names, remembered for later ones."""
         if not self.context.british:
-            self.context.british = any(marker in text for marker in _BRITISH_MARKERS)
+            self.context.british = _BRITISH_MARKER_RE.search(text) is not None
         learn_acronyms(text, self.acronyms)
         found = [self._fuller_name(name) for name in
                  organisations_in(text, self.acronyms, self.short_forms, self.context)]

@@ -20,6 +20,7 @@ from pathlib import Path
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, MERGE_SMALL
 
+from search import derived, manifest
 from search.documents import (
     SUFFIXES,
     document_id,
@@ -180,8 +181,11 @@ def indexed_documents(ix) -> dict[str, str]:
 
 
 def plan_changes(files: dict[str, CorpusFile], indexed: dict[str, str],
-                 scope: set[str] | None = None) -> Changes:
-    """Compare files on disk with the index; ids outside scope (None: all) are never removed."""
+                 scope: set[str] | None = None,
+                 digest_of: Callable[[str, Path, str | None], str] | None = None) -> Changes:
+    """Compare files on disk with the index; ids outside scope (None: all) are never removed.
+
+    digest_of(file id, path, indexed hash or None) hashes a file (default: read it all)."""
     changes = Changes()
     by_file = {}  # a file's hash, from any of its documents (a mailbox's messages have ids
     for doc_id, digest in indexed.items():  # `box.mbox/3`, an attachment `a.eml/b.pdf`)
@@ -190,7 +194,8 @@ def plan_changes(files: dict[str, CorpusFile], indexed: dict[str, str],
             by_file.setdefault(owner, digest)
     for doc_id, corpus_file in files.items():
         try:
-            digest = content_hash(corpus_file.path)
+            digest = (digest_of(doc_id, corpus_file.path, by_file.get(doc_id)) if digest_of
+                      else content_hash(corpus_file.path))
         except DocumentError as exc:
             changes.unreadable.append((str(corpus_file.path), str(exc)))
             continue
@@ -253,14 +258,21 @@ def update_index(
             files = corpus_files(roots, left_out)
             scope = None if any(root.is_dir() for root in roots) else set(files)
         with reading(index_dir):  # a damaged index is one line naming --rebuild
-            indexed = {} if rebuild else indexed_documents(ix)
-        changes = plan_changes(files, indexed, scope)
+            known = None if rebuild else manifest.load(index_dir, ix.latest_generation())
+            indexed = {} if rebuild else known.documents if known else indexed_documents(ix)
+        hasher = manifest.Hasher(known)  # hashes only files whose size or mtime changed
+        changes = plan_changes(files, indexed, scope, hasher)
         changes.unreadable[:0] = left_out
         report = IndexReport(unchanged=changes.unchanged, skipped=list(changes.unreadable))
         try:
             _apply(ix, changes, report, progress, rebuild, wait)
         except OSError as exc:
             raise write_failure(index_dir, exc) from exc
+        with reading(index_dir):
+            manifest.record(ix, index_dir, known, indexed, changes, hasher, scope, files,
+                            owning_file)
+            if report.committed:
+                derived.write_for_new_segments(ix)
     return report
 
 

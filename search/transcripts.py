@@ -58,8 +58,8 @@ _TURN_RE = re.compile(
     r"(?:\s+\((?:via|by|as|on|in|through|translated|interpreted|inaudible|off|speaking)\b"
     r"[^()]{0,40}\))?\s*:)"  # 'MR. DOE (via teleconference):'
     r"\s*")
-_HEADER_RE = re.compile(
-    r"\b(?:Briefings?|Gaggle|Remarks|Statement|Interview|Conference|Call|Roundtable|"
+_HEADER_RE = re.compile(  # the lookahead of first letters only makes the scan faster
+    r"(?=[ABCDGILMOPQRST])\b(?:Briefings?|Gaggle|Remarks|Statement|Interview|Conference|Call|Roundtable|"
     r"Testimony|Availability|Readout|Address|Speech|Conversation|Discussion|Transcript|"
     r"Q&A|Session|Message|Op-Ed|Letter|Proclamation)\s+(?:by|with|from|(?<=Interview )of)\s+"
     r"(?P<rest>.+)")
@@ -180,7 +180,7 @@ _OWNER_START_RE = re.compile(r"\A(?:Readout|Statement|Remarks|Press|Background)\
 def header_people(text: str) -> list[HeaderPerson]:
     """People a header names: 'Press Briefing by Press Secretary Jane Doe and Adviser Al Roe'."""
     people = _speakers_in_header(text)
-    meeting = _MEETING_RE.search(text)
+    meeting = _MEETING_RE.search(text) if "'s" in text or "\u2019s" in text else None
     if meeting:  # 'Readout of President Roe's Call with Prime Minister Doe of Estmarch'
         owner = _OWNER_START_RE.sub("", meeting["owner"])
         people += [person for piece in (owner, meeting["other"])
@@ -263,10 +263,10 @@ def turn_attribution(original: str, speaker: str, cue: str | None) -> Attributio
 
 # 'President Jo Roe' (not a vice or former president), and 'the Roe-Doe administration', the
 # form a White House uses for its own.
-_PRESIDENT_RE = re.compile(
-    r"(?<![Vv]ice )(?<![Ff]ormer )(?<![Ee]x-)\bPresident\s+(?:[A-Z][\w\u2019'-]+\s+)?"
+_PRESIDENT_RE = re.compile(  # (?=[A-Z]) first only makes the scan faster
+    r"(?=[A-Z])(?:(?<![Vv]ice )(?<![Ff]ormer )(?<![Ee]x-)\bPresident\s+(?:[A-Z][\w\u2019'-]+\s+)?"
     r"(?P<titled>[A-Z][\w\u2019'-]+)"
-    r"|\b(?P<admin>[A-Z][a-z]+)-[A-Z][a-z]+\s+[Aa]dministration\b")
+    r"|\b(?P<admin>[A-Z][a-z]+)-[A-Z][a-z]+\s+[Aa]dministration\b)")
 
 
 def president_mentions(text: str) -> list[str]:

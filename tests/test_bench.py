@@ -158,6 +158,7 @@ def test_extraction_bench_says_what_it_skips_without_shared(tmp_path):
         assert "skipped" in out[label]["official"]
     assert out["timed_documents"] == 8 and out["timed_paragraphs"] > 0
     assert out["paragraphs_per_second"] > 0 and out["paragraphs_per_cpu_second"] > 0
+    assert out["extraction_per_cpu_second"] >= out["extraction_first_pass_per_cpu_second"] > 0
 
 
 def test_extraction_records_are_what_docsearch_extract_prints():

@@ -23,6 +23,7 @@ from search.sync import update_index
 from . import format_fixtures as fx
 
 REPO = Path(__file__).resolve().parents[1]
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # for a ligature, when installed
 
 
 @pytest.fixture
@@ -82,6 +83,28 @@ def test_pdf_paragraph_running_over_a_page_break_stays_one(tmp_path):
         "until the end of February next year.",
         "A closing paragraph of two lines on the last page of the notice."]
     assert found.pages == [1, 1, 2]
+
+
+def test_pdf_list_items_are_paragraphs_and_ligatures_are_letters(tmp_path):
+    from fpdf import FPDF
+
+    ligature = Path(DEJAVU).exists()  # a font with the "fi" ligature character
+    document = FPDF(unit="pt", format="A4")
+    document.add_page()
+    if ligature:
+        document.add_font("DejaVu", fname=DEJAVU)
+    document.set_font("DejaVu" if ligature else "Helvetica", size=10)
+    fish = "\ufb01sh" if ligature else "fish"
+    lines = ["The council listed three changes to the", "ferry service:",
+             "- a later last crossing", "- more room for bicycles",
+             f"- a stop at the new {fish} market"]
+    for number, line in enumerate(lines):
+        document.text(50, 100 + 13 * number, line)
+    path = tmp_path / "list.pdf"
+    document.output(str(path))
+    assert read_document(path).paragraphs == [
+        "The council listed three changes to the ferry service:", "- a later last crossing",
+        "- more room for bicycles", "- a stop at the new fish market"]
 
 
 def test_pdf_transcript_keeps_each_speaker_turn(tmp_path):

@@ -8,10 +8,37 @@ from flask import Flask, current_app, g
 
 from search.errors import IndexStateError
 from search.index import LiveIndex
+from search.matches import release_state
 from search.query import warm_up
 
 EXTENSION = "docsearch.index"
 IDLE_KEPT = 16  # searchers kept open for the next requests (waitress runs 8 threads)
+
+
+def searcher_generation(live: LiveIndex) -> int:
+    """The index generation a LiveIndex's current searcher reads (-1 if unknown)."""
+    generation = live._searcher.reader().generation()
+    return -1 if generation is None else generation
+
+
+class PooledIndex(LiveIndex):
+    """A LiveIndex lent to one request at a time, which closes its old searcher when it
+    moves to a new commit: the request that used the old one has ended, so nothing else
+    holds it, and its files and engine state (search.matches.Generation) are freed."""
+
+    def searcher(self):
+        """The current searcher (refreshed if the index changed), the replaced one closed."""
+        old = self._searcher
+        current = super().searcher()
+        if current is not old:
+            release_state(old)
+            old.close()
+        return current
+
+    def close(self) -> None:
+        """Release the searcher's files and engine state."""
+        release_state(self._searcher)
+        super().close()
 
 
 class SearcherPool:
@@ -37,15 +64,26 @@ class SearcherPool:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-        return LiveIndex(self.index_dir, on_open=warm_up)
+        return PooledIndex(self.index_dir, on_open=warm_up)
 
     def release(self, live: LiveIndex) -> None:
-        """Give a LiveIndex back once its request has ended."""
+        """Give a LiveIndex back once its request has ended; idle ones still reading an
+        older commit than it are closed (so old commits are not held by idle searchers)."""
+        newest = searcher_generation(live)
         with self._lock:
+            stale = [idle for idle in self._idle if searcher_generation(idle) < newest]
+            self._idle = [idle for idle in self._idle if idle not in stale]
             if len(self._idle) < IDLE_KEPT:
                 self._idle.append(live)
-                return
-        live.close()
+            else:
+                stale.append(live)
+        for idle in stale:
+            idle.close()
+
+    def idle_count(self) -> int:
+        """How many searchers wait, open, for the next requests."""
+        with self._lock:
+            return len(self._idle)
 
     def close(self) -> None:
         """Release the index files of every idle searcher."""

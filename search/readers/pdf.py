@@ -198,9 +198,15 @@ def _split_row(row: list[dict], gutter: tuple[float, float]) -> tuple[list, list
     return left, right
 
 
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u2023\u2043*\u2013-]\s")
+
+
 def _line(words: list[dict], page: int, column: int) -> Line:
     sizes = [w["size"] for w in words]
-    return Line(clean_text(" ".join(w["text"] for w in words)), words[0]["x0"],
+    text = " ".join(w["text"] for w in words).translate(_LIGATURES)
+    return Line(clean_text(text), words[0]["x0"],
                 max(w["x1"] for w in words), min(w["top"] for w in words),
                 max(w["bottom"] for w in words), max(sizes), page, column)
 
@@ -317,8 +323,8 @@ def _column_edges(lines: list[Line]) -> dict[tuple[int, int], tuple[float, float
 
 def _breaks(previous: Line, line: Line, pitch: float, edges: dict) -> bool:
     """Whether line starts a new paragraph after previous."""
-    if parse_turn(line.text) is not None:
-        return True  # a speaker's turn in a transcript
+    if parse_turn(line.text) is not None or _BULLET.match(line.text):
+        return True  # a speaker's turn in a transcript, an item of a list
     if abs(line.size - previous.size) > 0.15 * max(previous.size, 1.0):
         return True  # a heading, or the text after one
     ends_sentence = previous.text.endswith(TERMINAL)
