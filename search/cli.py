@@ -203,6 +203,7 @@ def _add_serve(commands) -> None:
     parser.add_argument("--watch", action="store_true",
                         help="keep the index up to date while the corpus folder changes")
     _wait_option(parser)
+    _cluster_option(parser)
     parser.set_defaults(handler=run_serve)
 
 
@@ -467,6 +468,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from search.serving import default_workers
     workers = args.workers if args.workers > 0 else default_workers()
     try:
+        if getattr(args, "cluster", None):
+            return _serve_cluster(args, listening, index_dir, corpus)
         if workers > 1:
             return _serve_in_workers(args, listening, index_dir, corpus, workers)
         if args.watch:
@@ -483,6 +486,26 @@ def run_serve(args: argparse.Namespace) -> int:
         listening.close()
         if watcher is not None:
             watcher.stop()
+    return 0
+
+
+def _serve_cluster(args: argparse.Namespace, listening: socket.socket, index_dir: Path,
+                   corpus: Path) -> int:
+    """`docsearch serve --cluster ADDRESS`: the web app over the sharded index on Ray (index
+    it first with `docsearch index --cluster`); searches say which shards did not answer."""
+    from waitress.server import create_server
+
+    from search.cluster import ClusterBackend
+    from web import SERVER_OPTIONS, create_app
+
+    searcher = ClusterBackend(index_dir, address=args.cluster).searcher()
+    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus),
+                      "SEARCH_BACKEND": searcher})
+    server = create_server(app, sockets=[listening], threads=args.threads, **SERVER_OPTIONS)
+    port = listening.getsockname()[1]
+    print(f"docsearch: serving the cluster index at {index_dir} on http://{args.host}:{port}/ "
+          "(Ctrl+C to stop)", file=sys.stderr)
+    server.run()
     return 0
 
 

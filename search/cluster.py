@@ -48,6 +48,15 @@ def shard_of(file_id: str, shards: int) -> int:
     return int.from_bytes(digest, "big") % shards
 
 
+def shard_resources(shard: int, offered: dict) -> dict:
+    """What a shard's actor asks of its node: the custom resource `docsearch_shard_K` when
+    some node offers it (`ray start --resources '{"docsearch_shard_0": 1}'`), which pins the
+    shard to the node whose disk holds it, so that Ray restarts it there; else nothing (any
+    node, the shard root being shared storage or, on one machine, the local disk)."""
+    name = f"docsearch_shard_{shard}"
+    return {name: 0.01} if offered.get(name) else {}
+
+
 def generation_dir(root: Path, shard: int, generation: int) -> Path:
     """Where a shard keeps one generation of its index."""
     return Path(root) / f"shard-{shard}" / f"gen-{generation}"
@@ -447,8 +456,10 @@ class ClusterBackend:
             tag = hashlib.blake2b(str(self.index_dir).encode(), digest_size=6).hexdigest()
             options = {"get_if_exists": True, "lifetime": "detached", "namespace": NAMESPACE,
                        "scheduling_strategy": "SPREAD"}
+            offered = _ray().cluster_resources()
             self._actors = [
-                actor_class.options(name=f"docsearch-{tag}-{k}", **options).remote(
+                actor_class.options(name=f"docsearch-{tag}-{k}", **options,
+                                    resources=shard_resources(k, offered)).remote(
                     k, str(root or self.shard_root))
                 for k in range(shards)]
         return self._actors
@@ -645,9 +656,8 @@ class ClusterSearching:
         request.checked()
         generation, actors = self._shards()
         stats, missing = self._gather([a.stats.remote(generation, request) for a in actors])
-        if not stats:
-            raise IndexStateError("no shard of the cluster index is answering; "
-                                  "try again shortly")
+        if not stats:  # every shard is down: an empty answer that says so
+            return merge_answers(request, [], missing, started)
         merged = _merged_stats(stats)
         limit = request.page * request.page_size
         live = [k for k in range(len(actors)) if k not in missing]

@@ -24,7 +24,8 @@ _PARTY_RE = re.compile(r"\s\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][A-Za-z. ]{0,20}\)")
 
 # Where a sentence ends in masked text: a full stop that is not an initial or a title's.
 _SENTENCE_END_RE = re.compile(  # the lookahead first only makes the scan faster
-    r"(?=[.!?])(?<![\s.][A-Z])(?<!\bMrs)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|No))(?<!\b(?:Gen|Sen|Rep|Gov|Col|Inc))"
+    r"(?=[.!?])"
+    r"(?<![\s.][A-Z])(?<!\bMrs)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|No))(?<!\b(?:Gen|Sen|Rep|Gov|Col|Inc))"
     r"[.!?](?=\s+[A-Z\x01]|\s*\Z)")
 # What stands between a cue and the words it reports: 'said Tuesday in a statement that'.
 _LEAD_RE = re.compile(

@@ -172,7 +172,8 @@ _ORG_ROLE_BEFORE_RE = re.compile(
     rf"|\b(?:a|an|the)\s+(?:{_ROLE_NOUNS_FOR_ORG})\s+(?:for|from|at|of|with)\s+(?:the\s+)?"
     rf"(?P<run2>{RUN}){_ADVS}\s*\Z)")
 _GROUP_AT_ORG_BEFORE_RE = re.compile(
-    rf"(?=[OoAaEeRrSsLlDd])\b(?:[Oo]fficials|[Aa]nalysts|[Ee]conomists|[Rr]esearchers|[Ee]xperts|[Ss]trategists|"
+    rf"(?=[OoAaEeRrSsLlDd])"
+    rf"\b(?:[Oo]fficials|[Aa]nalysts|[Ee]conomists|[Rr]esearchers|[Ee]xperts|[Ss]trategists|"
     rf"[Ss]cientists|[Ll]awyers|[Dd]iplomats)\s+(?:at|from|with|of|for)\s+(?:the\s+)?"
     rf"(?P<run>{RUN}){_ADVS}\s*\Z")
 # Roles that point back to the person holding them: 'the mayor said', 'the Vermont senator'.

@@ -59,7 +59,8 @@ _TURN_RE = re.compile(
     r"[^()]{0,40}\))?\s*:)"  # 'MR. DOE (via teleconference):'
     r"\s*")
 _HEADER_RE = re.compile(  # the lookahead of first letters only makes the scan faster
-    r"(?=[ABCDGILMOPQRST])\b(?:Briefings?|Gaggle|Remarks|Statement|Interview|Conference|Call|Roundtable|"
+    r"(?=[ABCDGILMOPQRST])"
+    r"\b(?:Briefings?|Gaggle|Remarks|Statement|Interview|Conference|Call|Roundtable|"
     r"Testimony|Availability|Readout|Address|Speech|Conversation|Discussion|Transcript|"
     r"Q&A|Session|Message|Op-Ed|Letter|Proclamation)\s+(?:by|with|from|(?<=Interview )of)\s+"
     r"(?P<rest>.+)")

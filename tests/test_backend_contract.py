@@ -190,3 +190,28 @@ def test_suggestion_corrects_a_misspelt_word(make_backend, tmp_path):
 def test_searching_without_an_index_is_an_index_state_error(make_backend):
     with pytest.raises(IndexStateError):
         make_backend().searcher().search(SearchRequest(q="harbour"))
+
+
+@pytest.mark.skipif(not HAS_RAY, reason="the cluster backend needs ray")
+def test_web_app_over_shards_flags_a_dead_shard_and_never_fails(local_ray, tmp_path):
+    import ray
+
+    from search.cluster import ClusterBackend
+    from web import create_app
+
+    backend = ClusterBackend(tmp_path / "index", address=None, shards=2, timeout=5.0)
+    backend.update([write_corpus(tmp_path / "corpus")])
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"),
+                      "CORPUS_DIR": str(tmp_path / "corpus"),
+                      "SEARCH_BACKEND": backend.searcher()})
+    client = app.test_client()
+    full = client.get("/api/search?q=harbour").get_json()
+    assert (full["total"], full["missing_shards"]) == (2, [])
+    assert "Partial results" not in client.get("/?q=harbour").get_data(as_text=True)
+    ray.kill(backend.actors(2)[0], no_restart=True)
+    partial = client.get("/api/search?q=harbour")
+    assert partial.status_code == 200
+    assert partial.get_json()["missing_shards"] == [0]
+    assert partial.get_json()["total"] < 2
+    page = client.get("/?q=harbour")
+    assert page.status_code == 200 and "Partial results" in page.get_data(as_text=True)

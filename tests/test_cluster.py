@@ -244,7 +244,6 @@ def test_killed_shard_actor_and_node_give_flagged_partial_answers_then_full(
         finally:
             stop.set()
             load.join(60)
-        print("FAULT", places, len(answers), len(errors), [a["missing_shards"] for a in answers][-40:])
         assert not errors
         for answer in answers:
             if answer["missing_shards"]:
@@ -253,3 +252,22 @@ def test_killed_shard_actor_and_node_give_flagged_partial_answers_then_full(
             else:
                 assert answer["total"] == full["total"]  # nothing lost
         assert unsnipped(searcher.search(request)["hits"]) == unsnipped(full["hits"])
+
+
+def test_cluster_benchmark_measures_each_shard(ray_cluster, indexes, tmp_path):
+    from bench.cluster import bench_sharded
+
+    _single, _sharded, corpus = indexes
+    figures = bench_sharded(corpus, tmp_path, 2, workload()[:5])
+    assert figures["paragraphs"] == PARAGRAPHS and figures["search"]["failed"] == 0
+    assert len(figures["per_shard"]) == 2
+    assert all(shard["rss_mb"] > 0 and shard["disk_mb"] > 0 for shard in figures["per_shard"])
+    assert 0 < figures["search"]["p50_ms"] <= figures["search"]["p95_ms"]
+
+
+def test_a_shard_is_pinned_to_the_node_offering_its_resource():
+    from search.cluster import shard_resources
+
+    offered = {"CPU": 4.0, "docsearch_shard_1": 1.0}
+    assert shard_resources(1, offered) == {"docsearch_shard_1": 0.01}
+    assert shard_resources(0, offered) == {}

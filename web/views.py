@@ -42,7 +42,20 @@ FLAG_LABELS = {"quotes": "quoted paragraphs", "undated": "undated"}
 def run_search(state: State) -> dict:
     """The search() result for a URL state; QueryError for bad parameters or queries."""
     request = search_request(state, current_app.config["PAGE_SIZE"])
+    if (backend := current_app.config.get("SEARCH_BACKEND")) is not None:
+        return backend.search(request)  # a search.engine searcher (the sharded index)
     return search(current_searcher(), request)
+
+
+def title_finder():
+    """A function giving a document's title, over the app's searcher or backend."""
+    if (backend := current_app.config.get("SEARCH_BACKEND")) is not None:
+        def from_backend(document_id: str) -> str:
+            paragraphs = backend.document(document_id)
+            return (paragraphs[0].get("title") if paragraphs else None) or document_id
+        return from_backend
+    searcher = current_searcher()
+    return lambda document_id: document_title(searcher, document_id)
 
 
 def document_title(searcher, document_id: str) -> str:
@@ -71,11 +84,7 @@ def search_context(state: State) -> dict:
         context["clear_url"] = state_url({"q": state["q"]} if state.get("q") else {})
         context["facets"] = facets_without_query(state)
         return context
-    searcher = current_searcher()
-
-    def titles(document_id: str) -> str:
-        return document_title(searcher, document_id)
-
+    titles = title_finder()
     config = current_app.config
     context.update(
         result=result,
@@ -105,10 +114,8 @@ def facets_without_query(state: State) -> list[dict] | None:
         result = run_search(changed(state, q=None, page=None))
     except QueryError:
         return None
-    searcher = current_searcher()
     config = current_app.config
-    return facet_results(result["facets"], state,
-                         lambda document_id: document_title(searcher, document_id),
+    return facet_results(result["facets"], state, title_finder(),
                          config["FACET_SIZE"], config["FACET_MORE"], result.get("facet_sizes"))
 
 
