@@ -128,9 +128,10 @@ def run_cluster(paragraphs: int, shard_counts: list[int], workdir: Path | None =
     """The whole comparison; returns the figures."""
     import tempfile
 
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # loopback only
     import ray
 
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     workdir = Path(workdir or tempfile.mkdtemp(prefix="docsearch-cluster-bench-"))
     corpus = workdir / f"corpus-{paragraphs}"
     generate_corpus(corpus, paragraphs)
@@ -139,7 +140,8 @@ def run_cluster(paragraphs: int, shard_counts: list[int], workdir: Path | None =
            "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
     print(f"[cluster bench] single index over {paragraphs} paragraphs ...", file=sys.stderr)
     out["single"] = bench_single(corpus, workdir, queries)
-    ray.init(address="local", include_dashboard=False, configure_logging=False,
+    ray.init(address="local", _node_ip_address="127.0.0.1", include_dashboard=False,
+             configure_logging=False,
              log_to_driver=False)
     try:
         out["sharded"] = []

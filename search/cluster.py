@@ -89,10 +89,16 @@ def write_manifest(index_dir: Path, manifest: dict) -> None:
         os.close(folder)
 
 
+LOOPBACK = "127.0.0.1"  # a local instance listens on this machine's loopback only
+
+
 def ensure_ray(address: str | None) -> None:
     """Connect to the Ray cluster at address; `local` (or `auto` when none runs) starts one
     on this machine. Never reaches the network: usage stats and the dashboard are off."""
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if address in (None, "", "local"):
+        # A local instance listens on loopback only (read by Ray when it is imported).
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     import ray
 
     if ray.is_initialized():
@@ -100,7 +106,8 @@ def ensure_ray(address: str | None) -> None:
     options = {"include_dashboard": False, "logging_level": logging.WARNING,
                "configure_logging": False, "log_to_driver": False}
     if address in (None, "", "local"):
-        ray.init(address="local", **options)  # a new instance, even if one is running here
+        # A new instance, even if one is running here, bound to loopback only.
+        ray.init(address="local", _node_ip_address=LOOPBACK, **options)
         return
     try:
         ray.init(address=address, **options)
@@ -108,7 +115,7 @@ def ensure_ray(address: str | None) -> None:
         if address != "auto":
             raise DocsearchError(f"no Ray cluster at {address}; start one with: "
                                  "ray start --head") from None
-        ray.init(address="local", **options)
+        ray.init(address="local", _node_ip_address=LOOPBACK, **options)
 
 
 def _ray():

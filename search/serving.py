@@ -49,7 +49,10 @@ def warm_parent(make_app: Callable[[], object]) -> None:
 
 def fork_workers(count: int, serve: Callable[[], None]) -> list[int]:
     """Fork count worker processes each running serve(); their pids."""
+    from search.lifeline import die_with_parent
+
     gc.freeze()  # what exists now is shared with the workers: keep the collector off it
+    parent = os.getpid()
     pids = []
     for _ in range(count):
         pid = os.fork()
@@ -58,6 +61,7 @@ def fork_workers(count: int, serve: Callable[[], None]) -> list[int]:
             try:
                 for number in STOP_SIGNALS:
                     signal.signal(number, signal.SIG_DFL)
+                die_with_parent(parent)  # a killed parent leaves no worker serving the port
                 serve()
             except BaseException:
                 log.exception("a serving worker failed")

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Every node of the test cluster listens on loopback only (Ray's own switch for that).
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 ray = pytest.importorskip("ray")
 from ray.cluster_utils import Cluster  # noqa: E402
 
@@ -33,10 +36,11 @@ def ray_cluster():
     """A head and two worker nodes on this machine; every process stopped at the end."""
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     nodes = Cluster(initialize_head=True, head_node_args={"num_cpus": 1,
-                                                          "include_dashboard": False})
+                                                          "include_dashboard": False,
+                                                          "node_ip_address": "127.0.0.1"})
     try:
         for _ in range(2):
-            nodes.add_node(num_cpus=1)
+            nodes.add_node(num_cpus=1, node_ip_address="127.0.0.1")
         nodes.wait_for_nodes()
         ray.init(address=nodes.address, configure_logging=False, log_to_driver=False)
         yield nodes
@@ -271,3 +275,23 @@ def test_a_shard_is_pinned_to_the_node_offering_its_resource():
     offered = {"CPU": 4.0, "docsearch_shard_1": 1.0}
     assert shard_resources(1, offered) == {"docsearch_shard_1": 0.01}
     assert shard_resources(0, offered) == {}
+
+
+def test_cli_indexes_and_queries_the_cluster(ray_cluster, tmp_path, capsys):
+    import json
+
+    from search.cli import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tide.txt").write_text("Tide tables\n\nThe tide tables for the estuary changed.\n")
+    (corpus / "mill.txt").write_text("Mill reopens\n\nThe old mill by the estuary reopened.\n")
+    index = str(tmp_path / "index")
+    assert main(["index", str(corpus), "--index", index, "--cluster", ray_cluster.address,
+                 "--shards", "2"]) == 0
+    assert "added 2" in capsys.readouterr().out
+    assert main(["query", "estuary", "--index", index, "--cluster", ray_cluster.address,
+                 "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found["total"], found["missing_shards"]) == (2, [])
+    assert read_manifest(Path(index))["shards"] == 2

@@ -120,3 +120,11 @@ def test_stopping_the_server_stops_every_worker(served):
     server.wait(timeout=DEADLINE_S)
     assert server.returncode == 0
     wait_until(lambda: not any(alive(pid) for pid in workers), "all workers gone")
+
+
+def test_a_killed_server_leaves_no_worker_serving(served):
+    server, _port, _corpus = served
+    workers = children(server.pid)
+    server.kill()
+    server.wait(timeout=DEADLINE_S)
+    wait_until(lambda: not any(alive(pid) for pid in workers), "orphaned workers gone")
