@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 MANIFEST = "cluster.json"
 SHARDS_DIR = "shards"
 DEFAULT_SHARDS = 2
-SHARD_TIMEOUT_S = 10.0  # a shard that has not answered by then is reported missing
+# A shard that has not answered by then is reported missing ($DOCSEARCH_SHARD_TIMEOUT_S).
+SHARD_TIMEOUT_S = float(os.environ.get("DOCSEARCH_SHARD_TIMEOUT_S") or 10.0)
 FILES_PER_TASK = 16  # documents one extraction task reads (a task costs a few ms to start)
 GENERATIONS_KEPT = 2  # a shard's newest generation directories kept on disk
 NAMESPACE = "docsearch"  # of the shard actors (named after their index's path)
@@ -215,6 +216,8 @@ class Shard:
         from search.query import parse_query
 
         searcher = self._open_searcher(generation)
+        if searcher.doc_count_all() == 0:  # an empty shard (few documents, many shards)
+            return {"count": 0, "frequencies": {}, "lengths": {}}
         q = parse_query(searcher, request.q)
         reader = searcher.reader()
         frequencies = {(name, btext): reader.doc_frequency(name, btext)
@@ -226,20 +229,25 @@ class Shard:
     def search(self, generation: int, request, stats: dict, limit: int) -> dict:
         """This shard's part of an answer: totals, full facet counts, its best `limit` hits
         (scored with the collection-wide stats) with their sort keys."""
-        searcher = GlobalStats(self._open_searcher(generation), stats)
-        return shard_answer(searcher, request, limit)
+        searcher = self._open_searcher(generation)
+        if searcher.doc_count_all() == 0:
+            return EMPTY_ANSWER
+        return shard_answer(GlobalStats(searcher, stats), request, limit)
 
     def document(self, generation: int, document_id: str) -> list[dict]:
         """One document's paragraphs, if this shard holds it."""
         from search.query import document_paragraphs
 
-        return document_paragraphs(self._open_searcher(generation), document_id)
+        searcher = self._open_searcher(generation)
+        return document_paragraphs(searcher, document_id) if searcher.doc_count_all() else []
 
     def suggestion(self, generation: int, text: str) -> str | None:
         """A corrected query that finds something on this shard, or None."""
         from search.query import parse_query, suggestion
 
         searcher = self._open_searcher(generation)
+        if searcher.doc_count_all() == 0:
+            return None
         return suggestion(searcher, parse_query(searcher, text), text)
 
     def ping(self) -> tuple[int, str]:
@@ -259,7 +267,8 @@ class Shard:
 
             ix = self._open_ix(generation)
             searcher = ix.searcher()
-            warm_up(searcher)
+            if searcher.doc_count_all():
+                warm_up(searcher)
             if self._searcher is not None:
                 self._searcher.close()
             self._ix, self._searcher, self._generation = ix, searcher, generation
@@ -317,6 +326,10 @@ class GlobalStats:
         return total / (self._stats["count"] or 1)
 
 
+EMPTY_ANSWER = {"total": 0, "facets": {}, "hits": [], "suggestion": None,
+                "histogram": {"month": {}, "undated": 0, "day": {}}}  # an empty shard's
+
+
 def shard_answer(searcher, request, limit: int) -> dict:
     """search.query.search's parts on one shard, unbounded so that they merge exactly."""
     from search import query
@@ -369,7 +382,7 @@ def merge_answers(request, parts: list[dict], missing: list[int], started: float
     for facet in query.FACETS:
         summed: dict[str, int] = {}
         for part in parts:
-            for value, count in part["facets"][facet.name].items():
+            for value, count in part["facets"].get(facet.name, {}).items():
                 summed[value] = summed.get(value, 0) + count
         facets[facet.name], sizes[facet.name] = _top_counts(summed, facet.limit,
                                                             facet.selected(request))
@@ -437,12 +450,12 @@ class ClusterBackend:
 
     def __init__(self, index_dir: Path | str, address: str | None = "auto",
                  shards: int | None = None, shard_root: Path | str | None = None,
-                 timeout: float = SHARD_TIMEOUT_S):
+                 timeout: float | None = None):
         self.index_dir = Path(index_dir).absolute()
         self.address = address
         self.wanted_shards = shards
         self.shard_root = Path(shard_root or self.index_dir / SHARDS_DIR).absolute()
-        self.timeout = timeout
+        self.timeout = SHARD_TIMEOUT_S if timeout is None else timeout
         self._actors: list = []
 
     # Shards

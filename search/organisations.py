@@ -299,6 +299,7 @@ class NameContext:
     british: bool = False
     persons: set[str] = field(default_factory=set)
     surnames: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)  # surnames of people the speakers reader knows
     seen: list[str] = field(default_factory=list)
     cued: dict[str, str] = field(default_factory=dict)
 
@@ -673,7 +674,8 @@ def organisations_in(text: str, acronyms: dict[str, str],
     found: list[str] = []
     for match in RUN_RE.finditer(text):
         run = match.group()
-        if short_forms and run in short_forms and _may_be_short_form(text, match.start()):
+        if short_forms and run in short_forms and run not in context.people \
+                and _may_be_short_form(text, match.start()):
             found.append(short_forms[run])
         else:
             found.extend(_run_organisations(match, text, acronyms, context))

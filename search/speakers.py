@@ -107,7 +107,7 @@ NON_SPEAKER_LABELS = REPORTER_LABELS | PAGE_LABELS  # labels that never name a s
 _TITLES = TITLE_WORDS | word_set("""speaker investigator detective coach ceo cfo coo cto
     mp mep msp boss whip nominee candidate lawmaker legislator treasurer comptroller auditor
     magistrate trustee chairperson democrat republican democratic gop tory labour conservative
-    liberal independent socialist lord lady dame baroness baron senators representatives
+    liberal independent socialist lord lady gentleman dame baroness baron senators representatives
     governors ministers secretaries mayors congressmen""")
 _ROLE_NOUNS_FOR_ORG = ("official|officials|spokesman|spokeswoman|spokesperson|statement|"
                        "source|sources|representative|release|report|press release|"
@@ -150,15 +150,22 @@ _ROLE_AT_NOUN_RE = re.compile(
     r"\A(?P<title>.+?)\s+(?:at|of|for|with|from)\s+the\s+(?P<noun>[a-z]+)\Z")
 _PRONOUN_BEFORE_RE = re.compile(rf"(?=[hHsSiItT])\b(he|she|He|She|it|It|they|They){_ADVS}\s*\Z")
 # The first of two people who speak together: 'Jane Doe and John Roe said'.
-_PARTNER_BEFORE_RE = re.compile(rf"{RUN_START}(?P<run>{RUN})\s+and\s+\Z")
+_PARTNER_BEFORE_RE = re.compile(rf"{RUN_START}(?P<run>{RUN})\s*,?\s+and\s+\Z")
+_LIST_ITEM_BEFORE_RE = re.compile(rf"{RUN_START}(?P<run>{RUN})\s*,\s*\Z")
 # Participles that report speech of the clause's subject: 'Doe spoke, promising to act'.
-_PARTICIPLE_RE = re.compile(r"(?=[acdeinpqstuvw])"  # their first letters: a faster scan
+_PARTICIPLE_RE = re.compile(r"(?=[abcdefinpqstuvw])"  # their first letters: a faster scan
                             r"\b(?:saying|adding|arguing|noting|warning|insisting|claiming|"
                             r"complaining|questioning|promising|pledging|vowing|urging|"
                             r"explaining|accusing|calling\s+(?:on|for)|denying|stressing|"
-                            r"suggesting|telling|describing|predicting|citing|"
+                            r"suggesting|telling|describing|predicting|citing|slamming|"
+                            r"blasting|forecasting|criticizing|criticising|condemning|"
+                            r"praising|decrying|asserting|contending|"
                             r"to\s+(?:express|reaffirm|underscore|convey|emphasize|stress|call)|"
                             r"calling)\b")
+# What a participle with no comma before it may follow: 'issued a report arguing', 'by warning'.
+_SPEECH_ACT_BEFORE_RE = re.compile(
+    r"(?:\b(?:a|an|the|his|her|its|their)\s+(?:[a-z]+\s+)?(?:report|statement|speech|letter|"
+    r"memo|op-ed|essay|post|tweet|release|address|video|interview|ad)|\bby)\s*\Z")
 _APPOSITIVE_BEFORE_RE = re.compile(
     rf"{RUN_START}(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE}),{_ADVS}\s*\Z")
 # A name between commas that ends a clause, its role before it: 'its chair, Jane Doe, said'.
@@ -434,6 +441,8 @@ class SpeakerReader:
             self.bare.add(name)
         if name not in self.titles:
             self.order.append(name)
+            if " " in name:  # 'White' is then Mary Jo White, not a short 'White House'
+                self.organisations.context.people.add(name.rsplit(" ", 1)[-1])
             self.titles[name] = None
             self.affiliations[name] = None
         if mention.title and not self.titles[name]:
@@ -879,6 +888,19 @@ class SpeakerReader:
         if partner and partner.is_person and partner.name != speaker.name:
             self.partners.append(partner)
             self.group = ((partner.name, speaker.name), self.index)
+            self.listed_partners(masked, match.start("run"))
+
+    def listed_partners(self, masked: str, end: int) -> None:
+        """The earlier people of a list: 'Sens. Jo Doe, Al Roe and Di Poe said' adds Jo Doe."""
+        match = _LIST_ITEM_BEFORE_RE.search(masked, max(0, end - 60), end)
+        while match:
+            partner = self.named_speaker(match["run"], None, match.start("run"), strong=False)
+            if not (partner and partner.is_person):
+                return
+            self.partners.append(partner)
+            self.group = None  # three or more: no pair for a later 'they'
+            end = match.start("run")
+            match = _LIST_ITEM_BEFORE_RE.search(masked, max(0, end - 60), end)
 
     def partners_with_cues(self, found: list[_Speaker]) -> list[tuple[_Speaker, _Speaker]]:
         """Each partner with the speaker whose cue it shares."""
@@ -896,7 +918,9 @@ class SpeakerReader:
             if not _QUOTE_AHEAD_RE.match(masked, match.end()):
                 return None  # 'to call the plan "a sham"' reports words; 'to call him' does not
         elif not masked[:match.start()].rstrip().endswith((",", "\x01", " as")) \
-                and match.group() not in ("saying", "adding") and match.group()[:3] != "to ":
+                and match.group() not in ("saying", "adding") and match.group()[:3] != "to " \
+                and not _SPEECH_ACT_BEFORE_RE.search(masked, max(0, match.start() - 40),
+                                                     match.start()):
             return None  # 'a promising start', 'was telling the truth'
         start = clause_start(masked, match.start())
         if _INTRO_RE.match(masked, start) and not masked[start:match.start()].count(" ") > 1:

@@ -588,3 +588,21 @@ def test_extraction_of_a_long_document_smoke_test():
                   "Officials said the 2016 figures were revised; 400,000 left in 2011."] * 500
     result = extract_document(paragraphs, "Title", MAY_16)  # the bench measures the rate
     assert [p.speakers for p in result.paragraphs[:2]] == [["Maria Okafor"], []]
+
+
+# --- blind-check error classes (issue #11) -------------------------------------------------
+
+
+def test_a_report_arguing_attributes_its_author():
+    result = extract_document(["In May, Marta Kowal issued a report arguing that the port "
+                               "needs a new crane.",
+                               "Later Kowal delivered a speech accusing the board of delay."],
+                              None, None)
+    assert [p.speakers for p in result.paragraphs] == [["Marta Kowal"], ["Marta Kowal"]]
+
+
+def test_a_persons_surname_is_not_a_short_form_of_an_organisation():
+    result = extract_document(["Bank regulator Lena Grant met staff from the Grant Foundation.",
+                               "Critics have battled Grant for years over the rules."],
+                              None, None)
+    assert result.paragraphs[1].organisations == []

@@ -309,12 +309,16 @@ def test_file_changing_between_hash_and_read_is_indexed_as_read(tmp_path, monkey
             file.unlink()
         return digest
 
+    import search.manifest as manifest
+
     monkeypatch.setattr(sync, "content_hash", hash_then_change)
+    monkeypatch.setattr(manifest, "content_hash", hash_then_change)  # the size/mtime hasher
     report = update_index([corpus], index_dir)
     assert [p for p, _ in report.skipped] == [str(gone)] and report.added == 1
     # the stored hash is of the bytes actually parsed (Document.digest), not the stale one
     assert searchable(index_dir, "crossing") and not searchable(index_dir, "checkpoint")
     monkeypatch.setattr(sync, "content_hash", real_hash)
+    monkeypatch.setattr(manifest, "content_hash", real_hash)
     again = update_index([corpus], index_dir)
     assert again.unchanged == 1 and again.updated == 0
     assert searchable(index_dir, "crossing") and not searchable(index_dir, "checkpoint")

@@ -37,7 +37,9 @@ def garbled_copy(index_dir: Path, folder: Path, part: str = ".pst") -> Path:
     default) overwritten by random bytes (the file's length, table of contents and headers
     intact, so that it opens)."""
     copy = folder / "garbled"
-    shutil.copytree(index_dir, copy)
+    # Indexed anew rather than copied: a copy shares its segments' ids with the original,
+    # whose posting arrays this process may already hold in its per-segment caches.
+    build_index([CORPUS], copy)
     ix = open_index(copy)
     with ix.reader() as reader:
         segment = next(leaf for leaf, _offset in reader.leaf_readers()).segment()
