@@ -109,7 +109,7 @@ _DATE_ALTERNATIVES = {
         rf"(?:\s*(?:,|and|or|to|through|until|-)\s*(?:early\s+|late\s+|mid-)?{_MONTH_CAP}"
         rf"(?:,?\s+(?:of\s+)?(?P<spany>(?:19|20)\d\d)(?!\d)|(?![.\s]*\d)(?!'s)))?)", "7"),
     # not '2004-05' (a financial or school year), '2005 GMT' (a time) or '2,016'
-    "year4": r"(?P<year4>(?<![\d,.$\u00a3\u20ac#/-])(?P<y>(?:19|20)\d\d)"
+    "year4": r"(?P<year4>(?<![\d,.$\u00a3\u20ac#/-])(?P<y>(?:19|20)\d\d|1[0-8]\d\d)"
              r"(?![\d%]|,\d|\.\d|s\b|[-/]\d\d\b|-\d\d-|\s*(?:GMT|BST|UTC|EST|EDT|CST|CDT|PST|PDT|ET|CET|"
              r"hours|hrs)\b))",
 }
@@ -118,7 +118,8 @@ _MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 _MONTH_STEM_RE = re.compile("|".join(_MONTH_STEMS))
 _DATE_CUES = (
     (("mdy", "dmy", "my", "md", "dm", "monthonly"), lambda t: _MONTH_STEM_RE.search(t) is not None),
-    (("iso", "slash", "year4"), lambda t: "19" in t or "20" in t),
+    (("iso", "slash", "year4"),
+     lambda t: "19" in t or "20" in t or _OLD_YEAR_CUE_RE.search(t) is not None),
     (("ago",), lambda t: " ago" in t),
     (("rel",), lambda t: "month" in t or "year" in t),
     (("dayword", "weekday"), lambda t: "day" in t or "morrow" in t or "night" in t),
@@ -134,6 +135,10 @@ _DATE_FIRST_CHARS = {
     "rel": "elLtTnN", "dayword": "yYtTlL", "weekday": _UPPER + "lLnNtT",
     "monthonly": "iIsSuUbBlLnNtTeEmMdDfFaAoO", "year4": "12",
 }
+# A year before 1900 only in plain history: 'founded in 1337.', 'since 1850 by'.
+_OLD_YEAR_CUE_RE = re.compile(r"\b1[0-8]\d\d\b")
+_OLD_YEAR_BEFORE_RE = re.compile(r"\b(?:[Ii]n|since|until|from|circa|year)\s*\Z")
+_OLD_YEAR_AFTER_RE = re.compile(r"\A(?:\s*[,.;:)!?]|\s+(?:by|and|when|AD|BC|CE)\b|\s*\Z)")
 _YEAR_BEFORE_RE = re.compile(
     r"(?:\b(?:in|since|between|from|until|till|to|by|of|and|or|during|early|late|mid|"
     r"through|before|after|year|years|fiscal|spring|summer|autumn|fall|winter|around|circa|"
@@ -255,7 +260,7 @@ def dates_in(text: str, today: dt.date | None) -> list[str]:
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    if not 1900 <= year <= 2100:
+    if not 1000 <= year <= 2100:
         return None
     if month is None:
         return f"{year:04d}"
@@ -295,11 +300,14 @@ def tense_at(text: str, start: int, end: int) -> int:
             before = cue
     if before is not None:
         return _cue_direction(before, text)
+    weak = None
     for cue in _TENSE_RE.finditer(text, end, last):
         direction = _cue_direction(cue, text)
-        if direction is not None:
+        if direction == NEAREST:  # 'on Thursday, it is likely we will': the 'will' decides
+            weak = direction
+        elif direction is not None:
             return direction
-    return NEUTRAL
+    return NEUTRAL if weak is None else weak
 
 
 def _cue_direction(cue: re.Match, text: str) -> int | None:
@@ -499,6 +507,9 @@ def _bare_year(match, reader):
     before = text[max(0, match.start() - 24):match.start()]
     after = text[match.end():match.end() + 40]
     if _NOT_YEAR_BEFORE_RE.search(before) or _NOT_YEAR_AFTER_RE.match(after):
+        return None
+    if match["y"] < "1900" and not (_OLD_YEAR_BEFORE_RE.search(before)
+                                    and _OLD_YEAR_AFTER_RE.match(after)):
         return None
     if (_YEAR_BEFORE_RE.search(before) or _YEAR_AFTER_RE.match(after)
             or (_DETERMINER_BEFORE_RE.search(before) and _SINGULAR_AFTER_RE.match(after))):

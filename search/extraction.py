@@ -65,7 +65,7 @@ def extract_document(paragraphs: list[str], title: str | None = None,
         speakers = reader.read_speakers(text)
         facts.append(ParagraphFacts(speakers, organisations, dates.read(text),
                                     _attributions(reader, paragraph, text)))
-    written = _as_written(paragraphs)
+    written = _with_suffix(paragraphs, _as_written(paragraphs))
     for paragraph in facts:
         paragraph.speakers = list(dict.fromkeys(written(reader.fullest(s))
                                                 for s in paragraph.speakers))
@@ -95,6 +95,25 @@ def _as_written(paragraphs: list[str]) -> Callable[[str], str]:
             known[name] = typographic if any(typographic in p for p in paragraphs) else name
         return known[name]
     return written
+
+
+def _with_suffix(paragraphs: list[str], written: Callable[[str], str]) -> Callable[[str], str]:
+    """written, then a name's suffix after a comma when the document gives one: 'Jo Roe, Jr.'."""
+    if not any(", Jr" in p or ", Sr" in p for p in paragraphs):
+        return written
+    known: dict[str, str] = {}
+
+    def suffixed(name: str) -> str:
+        name = written(name)
+        if name not in known:
+            known[name] = name
+            if " " in name:
+                for suffix in (", Jr.", ", Sr."):
+                    if any(name + suffix in p for p in paragraphs):
+                        known[name] = name + suffix
+                        break
+        return known[name]
+    return suffixed
 
 
 def _attributions(reader: SpeakerReader, paragraph: str, text: str) -> list[Attribution]:

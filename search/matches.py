@@ -226,6 +226,24 @@ def release_state(searcher) -> None:
     searcher.__dict__.pop("_docsearch_matches", None)
 
 
+CARRIED_POSTINGS = 64  # recently used terms whose postings a new commit is warmed with
+
+
+def carry_postings(old_searcher, new_searcher, count: int = CARRIED_POSTINGS) -> int:
+    """Read into new_searcher's engine state the postings of the terms most recently used
+    on old_searcher (unchanged segments' arrays come from SEGMENT_CACHE: only new segments
+    are read); how many terms were carried."""
+    old = getattr(old_searcher, "_docsearch_matches", None)
+    if old is None:
+        return 0
+    with old.shared.lock:
+        keys = list(old.shared.postings)[-count:]
+    new = match_index(new_searcher)
+    for fieldname, btext in keys:
+        new.postings(fieldname, btext)
+    return len(keys)
+
+
 def forget_segments_except(segment_ids: set) -> None:
     """Drop the cached arrays of segments neither in segment_ids nor read by a live
     Generation (a writer process calls this after a commit that merged segments away)."""

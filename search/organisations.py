@@ -60,7 +60,15 @@ ORG_HEADS = word_set("""
     Consulting Insurance Regulator League Cooperative Co-operative Directorate Inspectorate
     Consortium Chamber School Police Media Publishers Publishing Industries Enterprises
     Entertainment Studios Pharmaceuticals plc PLC LLP GmbH Conference Circuit Co Services
-    Investigations Operations Brotherhood PAC""")
+    Investigations Operations Brotherhood PAC Duchy""")
+
+# Plural heads a list of names shares: 'the Armed Services and Intelligence Committees'.
+_PLURAL_HEADS = {"Committees": "Committee", "Subcommittees": "Subcommittee",
+                 "Departments": "Department", "Ministries": "Ministry"}
+# Newspaper heads that join another word with a hyphen: 'Decatur Herald-Review'.
+_PAPER_HEADS = word_set("Herald Tribune Gazette Journal Times Post Courier Review Star Sun News")
+# Words that head a name whose own head word comes after 'of': 'Fraternal Order of Police'.
+_OF_HEADS = word_set("Order Brotherhood Sisterhood Guild Friends Sons Daughters Knights")
 
 # --- known names and how to read them ----------------------------------------------------------
 
@@ -117,7 +125,8 @@ _ORG_NOUNS = (r"company|firm|retailer|broadcaster|newspaper|website|magazine|car
 _STRONG_BEFORE = word_set("""company firm retailer broadcaster newspaper website magazine carmaker
     automaker airline bank lender insurer supermarket chain conglomerate startup start-up charity
     think-tank nonprofit non-profit pollster agency brokerage consultancy watchdog outlet tabloid
-    shop business manufacturer organisation organization""") | {
+    shop business manufacturer organisation organization utility carrier telecom telco miner
+    refiner chipmaker drugmaker shipbuilder exporter""") | {
     "think tank", "super PAC", "advocacy group", "campaign group", "pressure group", "lobby group"}
 _BEFORE = word_set("publisher giant group subsidiary") | {
     "rival firm", "colleagues at", "works for", "works at", "worked for", "worked at",
@@ -232,7 +241,7 @@ FUNCTION_WORDS = word_set("""
     Thus Therefore Nevertheless Nonetheless Separately Similarly Overall Again Once Recently
     Previously Already Finally First Second Third Just Perhaps Maybe Please Thank Thanks
     Yes Well Okay OK So To Of Do Does Did Is Are Was Were Be Been Has Have Had Will Would Can
-    Could Should Might Must Let Mr Ms Mrs""")
+    Could Should Might Must Let Mr Ms Mrs Retired""")
 PARTICLES = word_set("de da di du del della der den van von bin ibn al el la le y")
 CONNECTORS = word_set("of for on the and &") | PARTICLES
 
@@ -345,7 +354,8 @@ def organisations_in_tokens(tokens: list[str], acronyms: dict[str, str],
             found.append(" ".join(tokens[index:end]).removesuffix("'"))
             index = floor = end
             continue
-        if tokens[index] in ORG_HEADS:
+        token = tokens[index]
+        if token in ORG_HEADS or "-" in token and _is_hyphenated_head(token):
             start, end = _organisation_span(tokens, index, floor)
             if start == 1 and floor == 0 and not at_sentence_start \
                     and tokens[0] in _NAME_OPENING_WORDS:
@@ -358,6 +368,13 @@ def organisations_in_tokens(tokens: list[str], acronyms: dict[str, str],
             continue
         index += 1
     return found
+
+
+def _is_hyphenated_head(token: str) -> bool:
+    """Whether a hyphenated word ends a name like a head: 'Herald-Review', 'Star-Tribune'."""
+    parts = token.split("-")
+    return len(parts) == 2 and all(p[:1].isupper() for p in parts) \
+        and (parts[0] in _PAPER_HEADS or parts[1] in _PAPER_HEADS)
 
 
 def _shaped_name_end(tokens: list[str], index: int, context: NameContext) -> int | None:
@@ -589,6 +606,13 @@ def _organisation_span(tokens: list[str], head: int, floor: int) -> tuple[int, i
         if start - 2 >= floor and tokens[start - 1] in ("&", "and") \
                 and _is_modifier(tokens[start - 2]):
             start -= 2
+    if start > floor and tokens[start - 1].lower() in PERSON_ROLES:
+        joins = [i for i in range(start, head) if tokens[i] in ("&", "and")]
+        start = joins[-1] + 1 if joins else start  # 'Judge Jo Doe and Fifth Circuit Court'
+    if start - 2 >= floor and tokens[start - 1] == "of" \
+            and tokens[start - 2] in _OF_HEADS:  # 'Fraternal Order of Police'
+        start, end = _organisation_span(tokens, start - 2, floor)
+        return start, max(end, head + 1)
     end = head + 1
     segment_end = end
     while segment_end < len(tokens) and _is_modifier(tokens[segment_end]):
@@ -606,8 +630,9 @@ def _organisation_span(tokens: list[str], head: int, floor: int) -> tuple[int, i
         if nxt >= len(tokens) or is_connector(tokens[nxt]) or _is_calendar_word(tokens[nxt]):
             break
         stop = nxt
-        while stop < len(tokens) and not is_connector(tokens[stop]):
-            stop += 1
+        while stop < len(tokens) and not is_connector(tokens[stop]) \
+                and not (stop > nxt and tokens[stop].lower() in PERSON_ROLES):
+            stop += 1  # 'Court of Appeals Judge Jo Doe': the complement ends at the title
         if tokens[end] == "on" and (is_place(tokens[nxt:stop])
                                     or tokens[stop - 1] in _NOT_ORG_AFTER):
             break  # 'Hofstra University on Long Island': where it is, not its name
@@ -710,13 +735,45 @@ def _run_organisations(match: re.Match, text: str, acronyms: dict[str, str],
         tokens = tokens[len(known.split()):]
         if not tokens:
             return found
+    if tokens[-1] in _PLURAL_HEADS and "and" in tokens:
+        shared = _shared_head_names(tokens, acronyms, context)
+        if shared:
+            return [*found, *shared]
     names = organisations_in_tokens(tokens, acronyms, context,
                                     _opens_sentence(text[max(0, start - 3):start]))
+    if "House" in tokens and "Senate" in names and not context.british:
+        names = _with_house(tokens, names)
     cued = None if names else _cued_name(tokens, text[max(0, start - 50):start],
                                          text[end:end + 60], context)
     if cued and learning:
         context.cued.setdefault(cued, cued)
     return [*found, *names, *([cued] if cued else [])]
+
+
+def _shared_head_names(tokens: list[str], acronyms: dict[str, str],
+                       context: NameContext) -> list[str]:
+    """'House Oversight and House Judiciary Committees': a committee for each side of 'and'."""
+    cut = len(tokens) - 1 - tokens[::-1].index("and")
+    head = _PLURAL_HEADS[tokens[-1]]
+    left, right = tokens[:cut], tokens[cut + 1:-1]
+    if not left or not right or "and" in right:
+        return []
+    if len(left) > 1 and right[0] != left[0] and left[0] in ("House", "Senate"):
+        right = [left[0], *right]  # 'Senate Armed Services and Intelligence Committees'
+    names = [organisations_in_tokens([*side, head], acronyms, context) for side in (left, right)]
+    return [found[0] for found in names if len(found) == 1]
+
+
+def _with_house(tokens: list[str], names: list[str]) -> list[str]:
+    """'the House and Senate' (American copy): the House is the House of Representatives."""
+    joined = " ".join(tokens)
+    for pair in ("House and Senate", "House and the Senate"):
+        if pair in joined:
+            return ["House of Representatives", *names]
+    if "Senate and House" in joined or "Senate and the House" in joined:
+        at = names.index("Senate") + 1
+        return [*names[:at], "House of Representatives", *names[at:]]
+    return names
 
 
 def _opens_sentence(before: str) -> bool:

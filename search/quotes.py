@@ -20,7 +20,9 @@ Span = tuple[int, int]
 QUOTES_RE = re.compile(r"(?=[\"\u201c\u201d\u201e\u201f\u00ab\u00bb'])"  # only a faster scan
                        r"(?:[\"\u201c\u201d\u201e\u201f\u00ab\u00bb]|'')")
 # A party and state after a legislator's name, '(R-S.C.)', '(D-Calif.)': read as if absent.
-_PARTY_RE = re.compile(r"\s\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][A-Za-z. ]{0,20}\)")
+# So is a suffix after a comma: 'Jo Roe, Jr. said'.
+_PARTY_RE = re.compile(r"\s\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][A-Za-z. ]{0,20}\)"
+                       r"|(?<=[a-z]),\s(?:Jr|Sr)\.?(?=[\s,])")
 
 # Where a sentence ends in masked text: a full stop that is not an initial or a title's.
 _SENTENCE_END_RE = re.compile(  # the lookahead first only makes the scan faster
@@ -50,12 +52,20 @@ _RECIPIENT_RE = re.compile(
 _WORD_RE = re.compile(r"[A-Za-z\d]")
 
 
+# An opening mark while a quotation is open: after a sentence's end and a space, before a word.
+_REOPENS_RE = re.compile(r"[.!?] [\"\u201c](?=[A-Z])")
+
+
 def quote_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
     """Quoted spans (marks included), pairing marks in order; and whether one is left open."""
     spans: list[tuple[int, int]] = []
     start = None
     for match in QUOTES_RE.finditer(text):
         if start is None:
+            start = match.start()
+        elif _REOPENS_RE.match(text, max(0, match.start() - 2)) and match.start() - start > 2:
+            # '"... finances. "In order to ...': the quotation goes on; no closing mark came
+            spans.append((start, match.start() - 1))
             start = match.start()
         else:
             spans.append((start, match.end()))

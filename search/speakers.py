@@ -65,7 +65,7 @@ class Person:
 
 SPEECH_VERBS = word_set("""
     said says say told tells added adds noted notes warned warns acknowledged acknowledges
-    announced announces stated explained explains argued argues insisted insists claimed
+    announced announces stated explained explains argued argues insisted insists claimed claims
     asserted asserts contended contends declared declares remarked commented observed
     emphasized emphasised emphasizes emphasises stressed stresses wrote writes tweeted tweets
     replied replies responded responds answered asked asks urged urges cautioned cautions
@@ -141,6 +141,7 @@ _INVERTING_VERBS = frozenset({"said", "says", "added", "adds", "wrote", "writes"
 # 'called the plan a hoax': a verdict in words, quoted or not.
 _CALLED_IT_RE = re.compile(r"(?:\s+(?!a\b|an\b)[\w'.-]+){1,5}\s+(?:a|an)\s+[a-z]")
 _CALL_ON_RE = re.compile(r"\s+(?:on|for|upon)\b")
+_NOUN_USE_AFTER_RE = re.compile(r"\s+(?:[a-z]+ed\s+by|made|of)\b")  # after a plural noun
 _QUOTE_AHEAD_RE = re.compile(r"[^.!?\x01]*\x01")
 _COORDINATED_RE = re.compile(
     rf"(?:\A|[.!?]\s+|\x01\s*,?\s*)(?:(?P<pronoun>he|she|He|She)|(?P<run>{RUN})"
@@ -151,6 +152,9 @@ _ROLE_AT_NOUN_RE = re.compile(
 _PRONOUN_BEFORE_RE = re.compile(rf"(?=[hHsSiItT])\b(he|she|He|She|it|It|they|They){_ADVS}\s*\Z")
 # The first of two people who speak together: 'Jane Doe and John Roe said'.
 _PARTNER_BEFORE_RE = re.compile(rf"{RUN_START}(?P<run>{RUN})\s*,?\s+and\s+\Z")
+_PLURAL_SUBJECT_RE = re.compile(
+    r"(?:\A|[.!?]\s+)(?:[A-Z][a-z]+\s+)?[a-z]+s\s+(?:say|said|argue|argued|contend|claim|"
+    r"warn|insist|believe|fear)\b")
 _LIST_ITEM_BEFORE_RE = re.compile(rf"{RUN_START}(?P<run>{RUN})\s*,\s*\Z")
 # Participles that report speech of the clause's subject: 'Doe spoke, promising to act'.
 _PARTICIPLE_RE = re.compile(r"(?=[abcdefinpqstuvw])"  # their first letters: a faster scan
@@ -165,7 +169,9 @@ _PARTICIPLE_RE = re.compile(r"(?=[abcdefinpqstuvw])"  # their first letters: a f
 # What a participle with no comma before it may follow: 'issued a report arguing', 'by warning'.
 _SPEECH_ACT_BEFORE_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|its|their)\s+(?:[a-z]+\s+)?(?:report|statement|speech|letter|"
-    r"memo|op-ed|essay|post|tweet|release|address|video|interview|ad)|\bby)\s*\Z")
+    r"memo|op-ed|essay|post|tweet|release|address|video|interview|ad)"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?"
+    r"|\bby)\s*\Z")
 _APPOSITIVE_BEFORE_RE = re.compile(
     rf"{RUN_START}(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE}),{_ADVS}\s*\Z")
 # A name between commas that ends a clause, its role before it: 'its chair, Jane Doe, said'.
@@ -289,8 +295,11 @@ _ACRONYM_RE = re.compile(r"\A(?:[A-Z]{2,}s?|(?:[A-Z]\.){2,})\Z")
 _ROLE_SPLIT_RE = re.compile(rf"\s+(?:at|of|for|with|from)\s+(?:the\s+)?(?P<org>{RUN})\s*\Z")
 
 
+_NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})  # generational
+
+
 def _is_name_token(token: str) -> bool:
-    if token in PARTICLES or re.fullmatch(r"[A-Z]\.", token) or token in ("Jr.", "Sr."):
+    if token in PARTICLES or re.fullmatch(r"[A-Z]\.", token) or token in _NAME_SUFFIXES:
         return True
     return (token[:1].isupper() or token[:3] in ("al-", "el-")) and not _ACRONYM_RE.match(token) \
         and token not in ORG_HEADS and token not in FUNCTION_WORDS \
@@ -336,6 +345,17 @@ def _person_mention(tokens: list[str], acronyms: dict[str, str]) -> _Mention | N
     if title and organisation is None:
         title, organisation = _role_parts(title, acronyms)
     return _Mention(name, title, organisation, gender_of(title_tokens, name))
+
+
+def _title_follows(after: str) -> bool:
+    """Whether a title for a later name follows a run: ' coach Jo', ' press secretary Jo'."""
+    words = after.split()[:3]
+    for word in words:
+        if is_title_word(word):
+            return True
+        if not word.islower():
+            return False
+    return False
 
 
 def is_title_word(word: str) -> bool:
@@ -522,6 +542,10 @@ class SpeakerReader:
             return here.pop()  # 'Sanders still senses ..., the Vermont senator said'
         if len(self.order) == 1 and not self.titles[self.order[0]]:
             return self.order[0]  # the one person the story has named: its headline's
+        before = {e[0] for e in self.recent if e[1] == self.index - 1}
+        untitled = [name for name in before if not self.titles.get(name)]
+        if len(untitled) == 1:
+            return untitled[0]  # 'Jo Doe backed the plan.' then 'the prime minister said'
         spoke = [e for e in self.recent if e[3] == "s"]
         latest = spoke[-1] if spoke and not modifiers else None
         if latest and self.index - latest[1] <= 1 and not self.titles.get(latest[0]):
@@ -934,7 +958,7 @@ class SpeakerReader:
                 if pronouns else None
         for run in _SUBJECT_RUN_RE.finditer(masked, start, match.start()):
             if _PREPOSITION_BEFORE_RE.search(masked, max(0, run.start() - 12), run.start()) \
-                    or is_title_word((masked[run.end():run.end() + 60].split() or [""])[0]):
+                    or _title_follows(masked[run.end():run.end() + 60]):
                 continue  # 'with Doe', 'Green Bay coach Jo Doe': not the subject itself
             speaker = self.named_speaker(run["run"], None, run.start("run"), strong=False)
             if speaker:
@@ -983,6 +1007,8 @@ class SpeakerReader:
         if verb.group() in QUOTE_VERBS and not _QUOTE_AHEAD_RE.match(after) \
                 and not _CALL_ON_RE.match(after) and not _CALLED_IT_RE.match(after):
             return None
+        if verb.group()[-1] == "s" and verb.group() != "warns" and _NOUN_USE_AFTER_RE.match(after):
+            return None  # a plural noun: 'claims denied by the party', 'demands of the union'
         core = _without_trailing_adverbs(before)
         if core.endswith((",", " -")):
             speaker = self.appositive_speaker(before, window) \
@@ -1213,7 +1239,9 @@ class SpeakerReader:
         if any(word.strip(",;:").capitalize() in GENERIC_SUBJECTS
                for word in self.context[start:position].split()):
             return None  # 'Proponents ... say they support it': the group named just before
-        if self.group and self.index - self.group[1] <= self.PRONOUN_REACH:
+        if _PLURAL_SUBJECT_RE.search(self.context, 0, start):
+            return None  # 'Investor groups argue that ... . It would help, they say.'
+        if self.group and self.index - self.group[1] <= 1:  # the pair in the paragraph before
             first, second = self.group[0]
             self.partners.append(_Speaker(position, first, True))
             return _Speaker(position, second, True)

@@ -241,3 +241,14 @@ def test_realnews_dates_f1():
             false_negatives += len(wanted - predicted)
     f1 = 2 * true_positives / (2 * true_positives + false_positives + false_negatives)
     assert f1 >= 0.90, (true_positives, false_positives, false_negatives)
+
+
+def test_a_later_future_decides_over_a_present_is():
+    friday = dt.date(2025, 5, 16)
+    assert extract_dates("On Tuesday, it is likely that the council will vote.", friday) == [
+        "2025-05-20"]
+
+
+def test_old_years_in_plain_history_but_not_counts():
+    assert extract_dates("The guild was chartered in 1412 by the town.") == ["1412"]
+    assert extract_dates("In 1500 homes the heating failed.") == []

@@ -606,3 +606,59 @@ def test_a_persons_surname_is_not_a_short_form_of_an_organisation():
                                "Critics have battled Grant for years over the rules."],
                               None, None)
     assert result.paragraphs[1].organisations == []
+
+
+def test_every_senator_of_a_list_speaks():
+    result = extract_document(["Sens. Ana Ruiz, Bo Lind, Cy Marsh and Di Okafor said the rule "
+                               "was unfair."], None, None)
+    assert result.paragraphs[0].speakers == ["Ana Ruiz", "Bo Lind", "Cy Marsh", "Di Okafor"]
+
+
+def test_generational_suffixes_stay_part_of_the_name():
+    result = extract_document(["Rep. Milo Harte II (D-Ore.) said the bill was late.",
+                               "Samuel Ortiz III claimed to have seen the ballots."], None, None)
+    assert [p.speakers for p in result.paragraphs] == [["Milo Harte II"], ["Samuel Ortiz III"]]
+
+
+def test_present_tense_claims_is_a_cue_but_a_plural_noun_is_not():
+    result = extract_document(["Dana Fell claims she was never told.",
+                               "The poster showed the mayor as Scrooge, claims denied by the "
+                               "council."], None, None)
+    assert [p.speakers for p in result.paragraphs] == [["Dana Fell"], []]
+
+
+def test_a_statement_on_a_weekday_slamming_belongs_to_the_titled_person():
+    result = extract_document(["Harlow campaign press secretary Nina Ostrova issues a statement "
+                               "Monday slamming the poll as \"junk\"."], None, None)
+    assert result.paragraphs[0].speakers == ["Nina Ostrova"]
+
+
+def test_the_role_goes_to_the_one_untitled_person_of_the_paragraph_before():
+    result = extract_document(["Ilse Morrow has backed Treasurer Abe Kline's spending plan.",
+                               "In a speech in Derby, the prime minister said the plan was sound."],
+                              None, None)
+    assert result.paragraphs[1].speakers == ["Ilse Morrow"]
+
+
+def test_a_quotation_reopened_without_closing_does_not_swallow_the_next_name():
+    result = extract_document(['Opposition finance spokesman Ivo Marsh said: "Nobody believes '
+                               'the figures. "He will have to raise taxes." Nell Crane, for the '
+                               'Greens, said the books should be opened.'], None, None)
+    assert result.paragraphs[0].speakers == ["Ivo Marsh", "Nell Crane"]
+
+
+def test_a_junior_suffix_after_a_comma_stays_with_the_name():
+    result = extract_document(["Governor Amos T. Wilder, Jr. said the roads would reopen.",
+                               "Wilder added that crews were ready."], None, None)
+    assert [p.speakers for p in result.paragraphs] == [["Amos T. Wilder, Jr."]] * 2
+    assert "Amos T. Wilder, Jr." in result.people
+
+
+def test_they_after_a_plural_subject_is_not_the_pair_before():
+    result = extract_document(["The feud between Ada Brook and Lev Stone is about fees.",
+                               "Pension funds argue that fees should be shown. It would help "
+                               "savers, they say.",
+                               "Ada Brook and Lev Stone met on Monday.",
+                               "The rules are too loose, they said."], None, None)
+    assert [sorted(p.speakers) for p in result.paragraphs][1:] == [
+        [], [], ["Ada Brook", "Lev Stone"]]

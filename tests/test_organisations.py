@@ -257,3 +257,37 @@ def test_names_shaped_like_a_firm_or_a_brand(text, expected):
 def test_where_an_organisation_is_is_not_part_of_its_name():
     assert extract_organisations("Voters met at Ridgeview University on Long Island.") == [
         "Ridgeview University"]
+
+
+def test_names_whose_head_word_comes_after_of():
+    assert extract_organisations("The Loyal Order of Harbour Police backed the mayor.") == [
+        "Loyal Order of Harbour Police"]
+    assert extract_organisations("Staff at the Duchy of Wessex and the Duchy of Mercia "
+                                 "agreed.") == ["Duchy of Wessex", "Duchy of Mercia"]
+
+
+def test_a_court_ends_before_the_judge_it_names():
+    found = extract_organisations("Retired Ninth Circuit Judge Ada Flint and Sixth Circuit Court "
+                                  "of Appeals Judge R. Cole Banner praised the nominee.")
+    assert found == ["Ninth Circuit", "Sixth Circuit Court of Appeals"]
+
+
+def test_a_paper_whose_head_word_is_hyphenated():
+    assert extract_organisations("The statement ran in the Harlow Courier-Review.") == [
+        "Harlow Courier-Review"]
+
+
+def test_a_sector_noun_marks_the_name_after_it():
+    assert extract_organisations("Plans include selling the ports and the utility Vexor.") == [
+        "Vexor"]
+    assert extract_organisations("Fares fell at the carrier Skylane this year.") == ["Skylane"]
+
+
+def test_the_house_beside_the_senate_is_the_house_of_representatives():
+    assert extract_organisations("The bill now goes to the House and Senate for a vote.") == [
+        "House of Representatives", "Senate"]
+
+
+def test_two_committees_share_a_plural_head():
+    assert extract_organisations("Leaders of the House Ethics and House Budget Committees met.") \
+        == ["House Ethics Committee", "House Budget Committee"]
