@@ -20,9 +20,9 @@ Span = tuple[int, int]
 QUOTES_RE = re.compile(r"(?=[\"\u201c\u201d\u201e\u201f\u00ab\u00bb'])"  # only a faster scan
                        r"(?:[\"\u201c\u201d\u201e\u201f\u00ab\u00bb]|'')")
 # A party and state after a legislator's name, '(R-S.C.)', '(D-Calif.)': read as if absent.
+_PARTY_RE = re.compile(r"\s\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][A-Za-z. ]{0,20}\)")
 # So is a suffix after a comma: 'Jo Roe, Jr. said'.
-_PARTY_RE = re.compile(r"\s\((?:[RDI]|Rep|Dem|Ind)\.?-[A-Z][A-Za-z. ]{0,20}\)"
-                       r"|(?<=[a-z]),\s(?:Jr|Sr)\.?(?=[\s,])")
+_SUFFIX_RE = re.compile(r"(?<=[a-z]),\s(?:Jr|Sr)\.?(?=[\s,])")
 
 # Where a sentence ends in masked text: a full stop that is not an initial or a title's.
 _SENTENCE_END_RE = re.compile(  # the lookahead first only makes the scan faster
@@ -87,7 +87,14 @@ def masked_text(text: str, spans: list[tuple[int, int]]) -> str:
         pieces.append(" " * (size - 2) + "\x01 " if size >= 2 else "\x01")
         last = end
     pieces.append(text[last:])
-    return _PARTY_RE.sub(lambda m: " " * len(m.group()), "".join(pieces))
+    masked = _PARTY_RE.sub(_blank, "".join(pieces))
+    if ", Jr" in masked or ", Sr" in masked:
+        masked = _SUFFIX_RE.sub(_blank, masked)
+    return masked
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group())
 
 
 def sentence_bounds(masked: str, start: int, end: int) -> Span:

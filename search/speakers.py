@@ -144,7 +144,7 @@ _CALL_ON_RE = re.compile(r"\s+(?:on|for|upon)\b")
 _NOUN_USE_AFTER_RE = re.compile(r"\s+(?:[a-z]+ed\s+by|made|of)\b")  # after a plural noun
 _QUOTE_AHEAD_RE = re.compile(r"[^.!?\x01]*\x01")
 _COORDINATED_RE = re.compile(
-    rf"(?:\A|[.!?]\s+|\x01\s*,?\s*)(?:(?P<pronoun>he|she|He|She)|(?P<run>{RUN})"
+    rf"(?:\A|[.!?]\s+|\x01\s*+,?\s*+)(?:(?P<pronoun>he|she|He|She)|(?P<run>{RUN})"
     rf"(?:\s*,\s*(?P<role>{_ROLE}),)?)\s+[a-z][^.;:!?]*\b(?:and|but)\Z")
 _OWNER_ROLE_RE = re.compile(r"\A(?P<noun>[a-z]+)'s\s+(?P<title>.+)\Z")
 _ROLE_AT_NOUN_RE = re.compile(
@@ -162,7 +162,7 @@ _PARTICIPLE_RE = re.compile(r"(?=[abcdefinpqstuvw])"  # their first letters: a f
                             r"complaining|questioning|promising|pledging|vowing|urging|"
                             r"explaining|accusing|calling\s+(?:on|for)|denying|stressing|"
                             r"suggesting|telling|describing|predicting|citing|slamming|"
-                            r"blasting|forecasting|criticizing|criticising|condemning|"
+                            r"blasting|blaming|forecasting|criticizing|criticising|condemning|"
                             r"praising|decrying|asserting|contending|"
                             r"to\s+(?:express|reaffirm|underscore|convey|emphasize|stress|call)|"
                             r"calling)\b")
@@ -208,12 +208,16 @@ _RUN_AFTER_RE = re.compile(
     rf"\A\s*(?:the\s+)?(?:[A-Z][\w.&-]*'s\s+)?(?P<lc>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<run>{RUN})"
     rf"(?:\s*,\s*(?P<role>{_ROLE_START}{_PHRASE}{{1,140}}?)(?=\s*(?:[,.;:!?]|\x01|\Z)))?")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to\s+")
+# 'you heard from the President that ...': the words are the President's.
+_HEARD_FROM_RE = re.compile(
+    r"\bheard\s+from\s+(?=(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}"
+    r"(?:\s+[a-z]+ly)?\s+(?:that|say|saying)\b)")
 _ORG_ROLE_AFTER_RE = re.compile(
     rf"\A(?:a|an|one|the)\s+(?:senior\s+|top\s+)?(?P<run>{RUN})\s+(?:{_ROLE_NOUNS_FOR_ORG})\b"
     rf"|\A(?:a|an|the)\s+(?:{_ROLE_NOUNS_FOR_ORG})\s+(?:for|from|at|of|with)\s+(?:the\s+)?"
     rf"(?P<run2>{RUN})")
 _QUOTE_NAME_RE = re.compile(
-    rf"\x01\s*,?\s*(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE_START}{_PHRASE}{{1,140}}?)"
+    rf"\x01\s*+,?\s*+(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE_START}{_PHRASE}{{1,140}}?)"
     rf"(?=\s*(?:[.;]|\x01|\Z))")
 _COLON_QUOTE_RE = re.compile(
     rf"(?:\A|[.!?]\s+|\x01\s*)(?:(?P<pronoun>He|She)|(?P<run>{RUN}))"
@@ -830,6 +834,12 @@ class SpeakerReader:
             for match in _ACCORDING_RE.finditer(masked):
                 speaker = self.speaker_after(masked[match.end():match.end() + 200], match.end(),
                                              strong=False, org_roles=True)
+                if speaker:
+                    found.append(_cued(speaker, match))
+        if "heard from" in masked:
+            for match in _HEARD_FROM_RE.finditer(masked):
+                speaker = self.speaker_after(masked[match.end():match.end() + 200], match.end(),
+                                             strong=False)
                 if speaker:
                     found.append(_cued(speaker, match))
         if "\x01" in masked:

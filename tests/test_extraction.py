@@ -662,3 +662,16 @@ def test_they_after_a_plural_subject_is_not_the_pair_before():
                                "The rules are too loose, they said."], None, None)
     assert [sorted(p.speakers) for p in result.paragraphs][1:] == [
         [], [], ["Ada Brook", "Lev Stone"]]
+
+
+def test_words_heard_from_a_person_are_theirs():
+    result = extract_document(["Governor Rhea Tamm visited the dam on Monday.",
+                               "You heard from the Governor clearly that the dam will hold.",
+                               "We heard from voters that prices are high."], None, None)
+    assert [p.speakers for p in result.paragraphs] == [[], ["Rhea Tamm"], []]
+
+
+def test_a_speech_blaming_someone_is_attributed_to_its_giver():
+    result = extract_document(["Rosa Quill spoke at the convention, where she delivered an "
+                               "angry speech blaming the council for the floods."], None, None)
+    assert result.paragraphs[0].speakers == ["Rosa Quill"]
