@@ -44,10 +44,36 @@ class Manifest:
     index_files: dict[str, Stat] = field(default_factory=dict)  # the commit's own files
 
 
+# The table this process last wrote, per file, with the file's identity then (inode, size,
+# mtime): a watcher syncing again reads it from memory instead of parsing it (~0.3 s at 1M).
+_WRITTEN: dict[str, tuple[tuple[int, int, int], Manifest]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _copy(manifest: Manifest) -> Manifest:
+    return Manifest(manifest.generation, dict(manifest.documents), dict(manifest.stats),
+                    dict(manifest.index_files))
+
+
 def load(index_dir: Path, generation: int) -> Manifest | None:
     """The table written with commit `generation`, or None when missing, stale or unreadable."""
+    path = Path(index_dir) / MANIFEST_FILE
+    remembered = _WRITTEN.get(str(path))
+    if remembered is not None and remembered[0] == _identity(path):
+        manifest = remembered[1]
+        if manifest.generation != generation \
+                or manifest.index_files != index_files(index_dir, generation):
+            return None
+        return _copy(manifest)
     try:
-        data = json.loads((Path(index_dir) / MANIFEST_FILE).read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != VERSION \
@@ -96,6 +122,9 @@ def save(index_dir: Path, manifest: Manifest) -> None:
     try:
         temporary.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
         os.replace(temporary, target)
+        identity = _identity(target)
+        if identity is not None:
+            _WRITTEN[str(target)] = (identity, _copy(manifest))
     except OSError:  # only an optimisation: the next sync reads the index instead
         log.info("could not write %s", target, exc_info=True)
         with suppress(OSError):

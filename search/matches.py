@@ -226,20 +226,23 @@ def release_state(searcher) -> None:
     searcher.__dict__.pop("_docsearch_matches", None)
 
 
-CARRIED_POSTINGS = 64  # recently used terms whose postings a new commit is warmed with
+CARRY_S = 1.0  # at most this long warming a new commit with the old one's postings
 
 
-def carry_postings(old_searcher, new_searcher, count: int = CARRIED_POSTINGS) -> int:
-    """Read into new_searcher's engine state the postings of the terms most recently used
-    on old_searcher (unchanged segments' arrays come from SEGMENT_CACHE: only new segments
-    are read); how many terms were carried."""
+def carry_postings(old_searcher, new_searcher, seconds: float = CARRY_S) -> int:
+    """Read into new_searcher's engine state the postings of the terms used on old_searcher,
+    most recent first, for at most `seconds` (unchanged segments' arrays come from
+    SEGMENT_CACHE: only new or merged segments are read); how many terms were carried."""
     old = getattr(old_searcher, "_docsearch_matches", None)
     if old is None:
         return 0
     with old.shared.lock:
-        keys = list(old.shared.postings)[-count:]
+        keys = list(old.shared.postings)[::-1]
     new = match_index(new_searcher)
-    for fieldname, btext in keys:
+    deadline = Deadline(seconds)
+    for count, (fieldname, btext) in enumerate(keys):
+        if deadline.expired():
+            return count
         new.postings(fieldname, btext)
     return len(keys)
 
