@@ -75,6 +75,10 @@ def test_a_commit_reuses_the_arrays_of_unchanged_segments(indexed):
 
 def test_commits_do_not_pile_up_searchers_or_engine_states(indexed):
     corpus, index_dir = indexed
+    # Other tests in this process may hold engine states and cached segments of their own
+    # indexes: count against what is alive before this test.
+    gc.collect()
+    baseline, others = matches.live_generations(), matches.SEGMENT_CACHE.segments()
     pool = SearcherPool(str(index_dir))
     counts = []
     try:
@@ -89,14 +93,14 @@ def test_commits_do_not_pile_up_searchers_or_engine_states(indexed):
                 pool.release(live)
             gc.collect()
             counts.append(matches.live_generations())
-            assert matches.SEGMENT_CACHE.segments() <= segment_ids(index_dir)
+            assert matches.SEGMENT_CACHE.segments() - others <= segment_ids(index_dir)
         assert max(counts) <= 1 + counts[0]
         assert counts[-1] <= counts[0]
         assert pool.idle_count() <= 3
     finally:
         pool.close()
     gc.collect()
-    assert matches.live_generations() == 0
+    assert matches.live_generations() <= baseline
 
 
 def test_idle_searchers_on_an_old_commit_are_closed(indexed):

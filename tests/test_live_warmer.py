@@ -136,6 +136,8 @@ def test_requests_share_the_warmed_state_and_unchanged_segments_keep_theirs(inde
 
 def test_old_commits_state_is_freed_once_requests_move_on(indexed):
     corpus, index_dir = indexed
+    gc.collect()
+    baseline = matches.live_generations()  # other tests' engine states still alive
     pool = SearcherPool(str(index_dir), poll_s=0.01)
     pool.start()
     try:
@@ -151,9 +153,9 @@ def test_old_commits_state_is_freed_once_requests_move_on(indexed):
                        "the new commit published")
         assert total(pool, "airships") == 5  # idle searchers on old commits are closed
         gc.collect()
-        assert matches.live_generations() == 1
+        assert matches.live_generations() <= baseline + 1
         assert pool.idle_count() == 1
     finally:
         pool.close()
     gc.collect()
-    assert matches.live_generations() == 0
+    assert matches.live_generations() <= baseline
