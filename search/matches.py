@@ -745,21 +745,8 @@ def segment_column(leaf, fieldname: str) -> SegmentColumn:
     """A segment's column of a keyword field, cached by segment: a segment never changes
     once written (deletions are applied by the live mask), so after a commit only new
     segments are read and a server stays warm."""
-    segment = getattr(leaf, "segment", None)
-    key = (segment().segment_id(), fieldname) if segment else None
-    with _SEGMENT_COLUMNS_LOCK:
-        found = _SEGMENT_COLUMNS.get(key) if key else None
-        if found is not None:
-            _SEGMENT_COLUMNS.move_to_end(key)
-            return found
-    found = _stored(leaf, f"{fieldname}_column", _load_column, _save_column,
-                    lambda: _read_segment_column(leaf, fieldname))
-    if key:
-        with _SEGMENT_COLUMNS_LOCK:
-            _SEGMENT_COLUMNS[key] = found
-            while len(_SEGMENT_COLUMNS) > SEGMENT_COLUMNS_KEPT:
-                _SEGMENT_COLUMNS.popitem(last=False)
-    return found
+    return _kept_per_segment(_SEGMENT_COLUMNS, leaf, fieldname, "column", _load_column,
+                             _save_column, lambda: _read_segment_column(leaf, fieldname))
 
 
 _SEGMENT_VOCABULARIES: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
@@ -767,20 +754,27 @@ _SEGMENT_VOCABULARIES: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
 
 def segment_vocabulary(leaf, fieldname: str) -> list[str]:
     """A segment's sorted words of a field, cached by segment (see segment_column)."""
-    segment = getattr(leaf, "segment", None)
-    key = (segment().segment_id(), fieldname) if segment else None
+    return _kept_per_segment(_SEGMENT_VOCABULARIES, leaf, fieldname, "words", _load_words,
+                             _save_words, lambda: _read_vocabulary(leaf, fieldname))
+
+
+def _kept_per_segment(cache: OrderedDict, leaf, fieldname: str, kind: str, load, save,
+                      make):
+    """cache's entry for (leaf's segment, fieldname), else the derived file beside the
+    segment, else make(); kept, least recently used first out, up to SEGMENT_COLUMNS_KEPT."""
+    segment_id = _segment_id(leaf)
+    key = (segment_id, fieldname) if segment_id is not None else None
     with _SEGMENT_COLUMNS_LOCK:
-        found = _SEGMENT_VOCABULARIES.get(key) if key else None
+        found = cache.get(key) if key else None
         if found is not None:
-            _SEGMENT_VOCABULARIES.move_to_end(key)
+            cache.move_to_end(key)
             return found
-    found = _stored(leaf, f"{fieldname}_words", _load_words, _save_words,
-                    lambda: _read_vocabulary(leaf, fieldname))
+    found = _stored(leaf, f"{fieldname}_{kind}", load, save, make)
     if key:
         with _SEGMENT_COLUMNS_LOCK:
-            _SEGMENT_VOCABULARIES[key] = found
-            while len(_SEGMENT_VOCABULARIES) > SEGMENT_COLUMNS_KEPT:
-                _SEGMENT_VOCABULARIES.popitem(last=False)
+            cache[key] = found
+            while len(cache) > SEGMENT_COLUMNS_KEPT:
+                cache.popitem(last=False)
     return found
 
 
