@@ -390,21 +390,11 @@ def merge_answers(request, parts: list[dict], missing: list[int], started: float
     first = (request.page - 1) * request.page_size
     hits = [hit for _key, hit in ranked[first:first + request.page_size]]
     suggestion = next((part["suggestion"] for part in parts if part["suggestion"]), None)
-    return {
-        "query": request.q,
-        "total": total,
-        "page": request.page,
-        "page_size": request.page_size,
-        "pages": max(1, -(-total // request.page_size)),
-        "sort": request.sort,
-        "hits": hits,
-        "facets": facets,
-        "facet_sizes": sizes,
-        "histogram": _merged_histogram(parts, total),
-        "suggestion": suggestion if total < 5 else None,
-        "took_ms": round((time.perf_counter() - started) * 1000, 2),
-        "missing_shards": missing,
-    }
+    result = query.search_result(request, total, hits, facets, sizes,
+                                 _merged_histogram(parts, total),
+                                 suggestion if total < 5 else None, started)
+    result["missing_shards"] = missing
+    return result
 
 
 def _top_counts(summed: dict[str, int], limit: int | None, keep: list[str]

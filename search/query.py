@@ -689,6 +689,15 @@ def search(searcher, request: SearchRequest) -> dict:
         stored = searcher.stored_fields(docnum)
         hits.append(hit_record(stored, score, snippet(stored.get(TEXT_FIELD, ""), terms,
                                                       analyzer)))
+    corrected = suggestion(searcher, q, request.q, deadline) if total < 5 else None
+    return search_result(request, total, hits, facets, facet_sizes, histogram, corrected,
+                         deadline.started)
+
+
+def search_result(request: SearchRequest, total: int, hits: list[dict], facets: dict,
+                  facet_sizes: dict, histogram, suggestion: str | None,
+                  started: float) -> dict:
+    """The one result shape of a search (the --json and /api/search object)."""
     return {
         "query": request.q,
         "total": total,
@@ -700,8 +709,8 @@ def search(searcher, request: SearchRequest) -> dict:
         "facets": facets,
         "facet_sizes": facet_sizes,
         "histogram": histogram,
-        "suggestion": suggestion(searcher, q, request.q, deadline) if total < 5 else None,
-        "took_ms": round((time.perf_counter() - deadline.started) * 1000, 2),
+        "suggestion": suggestion,
+        "took_ms": round((time.perf_counter() - started) * 1000, 2),
     }
 
 
