@@ -7,7 +7,6 @@ import os
 import pty
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from whoosh.query import Term
 from search.cli import progress_line
 from search.index import DOCUMENT, TEXT_FIELD, LiveIndex, open_index
 from search.watch import CorpusWatcher
+
+from .waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "search.cli"]
@@ -42,16 +43,6 @@ def documents_with(index_dir: Path, word: str) -> dict[str, int]:
             counts[hit[DOCUMENT]] = counts.get(hit[DOCUMENT], 0) + 1
     return counts
 
-
-def wait_for(condition, timeout: float = 60.0):
-    """Poll condition until it returns something truthy; that value, or fail after timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"not true within {timeout}s: {condition.__doc__ or condition}")
 
 
 @pytest.fixture

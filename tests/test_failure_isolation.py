@@ -10,8 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,8 @@ from search.cli import main
 from search.index import DOCUMENT, TEXT_FIELD, open_index
 from search.sync import update_index
 from search.watch import CorpusWatcher
+
+from .waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,16 +42,6 @@ def documents_with(index_dir: Path, word: str) -> set[str]:
     with open_index(index_dir).searcher() as searcher:
         return {hit[DOCUMENT] for hit in searcher.search(Term(TEXT_FIELD, word), limit=None)}
 
-
-def wait_for(condition: Callable[[], object], timeout: float = 60.0) -> object:
-    """Poll condition until it is truthy (failing after a generous deadline)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"not true within {timeout}s: {condition.__doc__ or condition}")
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from search.index import DOCUMENT, ID_FIELD, open_index
+
+from .waiting import children, wait_for
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "search.cli"]
@@ -26,29 +26,6 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
                                 reason="finds worker processes through /proc")
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 60.0) -> object:
-    """Poll condition until it is truthy (failing after a generous deadline)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"not true within {timeout}s: {condition.__doc__ or condition}")
-
-
-def children(pid: int) -> set[int]:
-    """Pids of the processes whose parent is pid."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
 
 
 def alive(pids: set[int]) -> set[int]:
@@ -120,7 +97,7 @@ def workers_of(processes, run: subprocess.Popen) -> set[int]:
         assert run.poll() is None, "the run ended before its workers started"
         return writer_workers(run.pid) if len(writer_workers(run.pid)) >= 2 else set()
 
-    workers = wait_for(started)
+    workers = wait_for(started, every=0.05)
     processes[1].update(children(run.pid))
     return workers
 
@@ -145,7 +122,7 @@ def test_workers_end_with_a_killed_indexer(big_corpus, tmp_path, processes, how)
     workers = workers_of(processes, run)
     os.kill(run.pid, how)
     run.wait()
-    wait_for(lambda: not alive(processes[1]), timeout=30)
+    wait_for(lambda: not alive(processes[1]), timeout=30, every=0.05)
     assert workers <= processes[1]
     assert_complete(index_dir, big_corpus)
 
@@ -161,7 +138,7 @@ def test_a_killed_worker_fails_the_run_in_one_line_and_the_next_run_completes(
     assert run.returncode == 2, err
     assert err.startswith("docsearch: error: a worker process indexing documents died")
     assert len(err.strip().splitlines()) == 1
-    wait_for(lambda: not alive(processes[1]), timeout=30)
+    wait_for(lambda: not alive(processes[1]), timeout=30, every=0.05)
     assert_complete(index_dir, big_corpus)
 
 
@@ -180,7 +157,7 @@ def test_serve_watch_killed_mid_sync_frees_its_port_and_its_workers(big_corpus, 
     workers_of(processes, run)
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
-    wait_for(lambda: not alive(processes[1]), timeout=30)
+    wait_for(lambda: not alive(processes[1]), timeout=30, every=0.05)
     with socket.socket() as again:
         again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", port))  # what a restarted server does

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from .waiting import children
+
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 120
 TOPICS = ["harbours", "orchards", "bridges", "libraries", "tramways", "observatories"]
@@ -26,19 +28,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
-
-def children(pid: int) -> set[int]:
-    """The pids whose parent is pid (Linux /proc)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
 
 
 def alive(pid: int) -> bool:
