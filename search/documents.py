@@ -153,9 +153,16 @@ def read_parts(data: bytes, fmt: Format, warnings: list[str]) -> list:
     return getattr(importlib.import_module(module), function)(data, warnings)
 
 
+def content_hasher():
+    """A new hash object of the index's content fingerprint (feed it bytes, then hexdigest)."""
+    return hashlib.blake2b(digest_size=16)
+
+
 def content_digest(data: bytes) -> str:
     """A short, stable fingerprint of a document's bytes (the index's content hash)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = content_hasher()
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def normalise_for_search(text: str) -> str:

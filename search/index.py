@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -28,7 +27,13 @@ from whoosh.index import TOC
 from whoosh.query import Prefix
 from whoosh.support.charset import accent_map
 
-from search.documents import Document, open_regular_file, read_document, read_documents
+from search.documents import (
+    Document,
+    content_hasher,
+    open_regular_file,
+    read_document,
+    read_documents,
+)
 from search.errors import DocsearchError, DocumentError, IndexStateError, failure_reason
 from search.extraction import DocumentFacts, extract_document
 
@@ -278,7 +283,7 @@ def remove_leftovers(index_dir: Path, temporary: bool = True) -> list[str]:
 
 def content_hash(path: Path) -> str:
     """A short, stable fingerprint of a file's bytes; DocumentError if it cannot be read."""
-    digest = hashlib.blake2b(digest_size=16)  # as documents.content_digest(), streamed
+    digest = content_hasher()  # as documents.content_digest(), streamed
     with open_regular_file(Path(path)) as handle:
         try:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
