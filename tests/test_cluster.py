@@ -33,14 +33,16 @@ SHARDS = 3
 
 @pytest.fixture(scope="module")
 def ray_cluster():
-    """A head and two worker nodes on this machine; every process stopped at the end."""
+    """A head and two worker nodes on this machine, worker K keeping shard K (K = 1, 2), so
+    that a worker node always holds a shard; every process stopped at the end."""
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     nodes = Cluster(initialize_head=True, head_node_args={"num_cpus": 1,
                                                           "include_dashboard": False,
                                                           "node_ip_address": "127.0.0.1"})
     try:
-        for _ in range(2):
-            nodes.add_node(num_cpus=1, node_ip_address="127.0.0.1")
+        for shard in (1, 2):
+            nodes.add_node(num_cpus=1, node_ip_address="127.0.0.1",
+                           resources={f"docsearch_shard_{shard}": 1})
         nodes.wait_for_nodes()
         ray.init(address=nodes.address, configure_logging=False, log_to_driver=False)
         yield nodes
@@ -231,10 +233,16 @@ def test_killed_shard_actor_and_node_give_flagged_partial_answers_then_full(
 
     def faults():
         yield lambda: ray.kill(actors[1], no_restart=False)
-        head = ray_cluster.head_node.node_id
+        # The worker node that keeps shard 1 dies; a node offering shard 1 replaces it.
         victim = next(node for node in ray_cluster.list_all_nodes()
-                      if node.node_id != head and node.node_id in {n for _p, n in places})
-        yield lambda: ray_cluster.remove_node(victim, allow_graceful=False)
+                      if node.node_id == places[1][1])
+        assert victim.node_id != ray_cluster.head_node.node_id
+
+        def replace_node():
+            ray_cluster.remove_node(victim, allow_graceful=False)
+            ray_cluster.add_node(num_cpus=1, node_ip_address="127.0.0.1",
+                                 resources={"docsearch_shard_1": 1})
+        yield replace_node
 
     for fault in faults():
         stop, answers, errors = threading.Event(), [], []
