@@ -64,7 +64,9 @@ _SENTENCE_END_RE = re.compile(
 _MONTH_CAP = (r"(?P<month>(?:January|February|March|April|May|June|July|August|September|"
               r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
               r"(?![a-z])\.?)")
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# the weekday names as a regex group, shared with the attribution patterns
+WEEKDAY_PATTERN = r"(?:" + "|".join(calendar.day_name) + ")"
+_WEEKDAY = WEEKDAY_PATTERN
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 # the second day of a range: 'Sept. 19 to 22', '19-22 September'

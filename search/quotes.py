@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from search.dates import WEEKDAY_PATTERN
+
 Span = tuple[int, int]
 
 # Quotation marks; two apostrophes stand for one double mark ('\u2019\u2019' once normalised).
@@ -31,8 +33,8 @@ _SENTENCE_END_RE = re.compile(  # the lookahead first only makes the scan faster
     r"[.!?](?=\s+[A-Z\x01]|\s*\Z)")
 # What stands between a cue and the words it reports: 'said Tuesday in a statement that'.
 _LEAD_RE = re.compile(
-    r"[\s,:\x01-]*(?:(?:(?:on\s+|last\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday|night)|yesterday|today|tonight|later|again|also|then)\b[\s,]*"
+    rf"[\s,:\x01-]*(?:(?:(?:on\s+|last\s+)?(?:{WEEKDAY_PATTERN}|night)|yesterday|today|"
+    r"tonight|later|again|also|then)\b[\s,]*"
     r"|(?:in|on|at|during)\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,3}?(?:statement|"
     r"interview|letter|speech|post|tweet|email|e-mail|briefing|call|conference|rally|"
     r"appearance|hearing|programme|program|show)\b[\s,]*)*(?:that\s+)?")
@@ -47,8 +49,8 @@ _THAT_RE = re.compile(r"\bthat\s+")
 _RECIPIENT_RE = re.compile(
     r"(?:him|her|them|us|me|you|reporters|journalists|lawmakers|supporters|delegates|"
     r"(?:the\s+)?(?:[A-Z][\w.'&-]*\s+)*[A-Z][\w.'&-]*)"
-    r"(?:\s+(?:on|in|at|during)\s+(?:[A-Z][\w.'-]*\s*)+|\s+(?:on\s+)?(?:Monday|Tuesday|"
-    r"Wednesday|Thursday|Friday|Saturday|Sunday))?\s+")
+    r"(?:\s+(?:on|in|at|during)\s+(?:[A-Z][\w.'-]*\s*)+|\s+(?:on\s+)?"
+    rf"{WEEKDAY_PATTERN})?\s+")
 _WORD_RE = re.compile(r"[A-Za-z\d]")
 
 

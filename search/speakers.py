@@ -15,7 +15,7 @@ from functools import lru_cache
 from search.attributions import Attribution
 from search.clauses import clause_start, comma_parts
 from search.cues import first_letters, trie_pattern
-from search.dates import MONTHS, WEEKDAYS
+from search.dates import MONTHS, WEEKDAY_PATTERN, WEEKDAYS
 from search.names import gender_of, pronoun_gender
 from search.organisations import (
     ACRONYM_ORGS,
@@ -115,7 +115,7 @@ _ROLE_NOUNS_FOR_ORG = ("official|officials|spokesman|spokeswoman|spokesperson|st
 
 _ADV = (r"(?:also|then|later|previously|recently|again|further|separately|repeatedly|once|"
         r"has|have|had|would|will|earlier|publicly|privately|quickly|simply|flatly|"
-        r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|"
+        rf"(?:on\s+)?{WEEKDAY_PATTERN}|yesterday|today|"
         r"last\s+(?:week|month|year)|this\s+week|(?!only\b)[a-z]{3,}ly|in\s+particular|too|"
         r"however|instead|not|never|always|often|both|once\s+again)")
 _ADVS = rf"(?:\s+{_ADV})*"
@@ -170,7 +170,7 @@ _PARTICIPLE_RE = re.compile(r"(?=[abcdefinpqstuvw])"  # their first letters: a f
 _SPEECH_ACT_BEFORE_RE = re.compile(
     r"(?:\b(?:a|an|the|his|her|its|their)\s+(?:[a-z]+\s+)?(?:report|statement|speech|letter|"
     r"memo|op-ed|essay|post|tweet|release|address|video|interview|ad)"
-    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?"
+    rf"(?:\s+(?:on\s+)?(?:{WEEKDAY_PATTERN}|today))?"
     r"|\bby)\s*\Z")
 _APPOSITIVE_BEFORE_RE = re.compile(
     rf"{RUN_START}(?P<run>{RUN})\s*,\s*(?P<role>{_ROLE}),{_ADVS}\s*\Z")
