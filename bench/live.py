@@ -80,15 +80,18 @@ def tree_anon_rss_mb(root_pid: int) -> float:
 class Server:
     """A `docsearch serve` process on a free port."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path, watch: bool, extra: list[str]):
+    def __init__(self, index_dir: Path, corpus_dir: Path, watch: bool, extra: list[str],
+                 log_path: str | None = None):
         self.port = free_port()
-        cmd = [sys.executable, "-m", "search.cli", "serve", "--index", str(index_dir),
-               "--corpus", str(corpus_dir), "--port", str(self.port), *extra]
+        cmd = [sys.executable, "-m", "search.cli", *(["-v"] if log_path else []), "serve",
+               "--index", str(index_dir), "--corpus", str(corpus_dir),
+               "--port", str(self.port), *extra]
         if watch:
             cmd.append("--watch")
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, cwd=str(HERE.parent))
+        self.log = open(log_path, "a") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.log,
+                                        cwd=str(HERE.parent))
         self.base = f"http://127.0.0.1:{self.port}/api/search?"
 
     def first_answer_s(self, query: str, limit_s: float = 600) -> float:
@@ -122,6 +125,8 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.log is not subprocess.DEVNULL:
+            self.log.close()
 
 
 class Clients:
@@ -240,7 +245,7 @@ def measure(args: argparse.Namespace) -> dict:
         server.stop()
     log(f"start-up without --watch: {out['startup_s']} s")
 
-    server = Server(index_dir, corpus_dir, watch=True, extra=extra)
+    server = Server(index_dir, corpus_dir, watch=True, extra=extra, log_path=args.server_log)
     try:
         out["startup_watch_s"] = server.first_answer_s(probe)
         log(f"start-up with --watch: {out['startup_watch_s']} s")
@@ -356,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--docs", type=int, default=10, help="documents timed for freshness")
     parser.add_argument("--commits", type=int, default=20, help="commits for the memory figure")
     parser.add_argument("--serve-args", default="", help="extra `docsearch serve` options")
+    parser.add_argument("--server-log", default=None,
+                        help="append the watching server's debug log (sync and warm-up "
+                             "times) to this file")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 

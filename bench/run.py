@@ -13,7 +13,7 @@ Indexing variants (each runs in a child process, so its peak RSS is its own):
     pool     read+extract in multiprocessing.Pool(2), one Whoosh writer in the parent
     mp       read+extract in the parent, Whoosh writer(procs=2, multisegment=True)
     poolmp   Pool(2) read+extract feeding writer(procs=2, multisegment=True)
-    sync     search.index.build_index itself, i.e. what `docsearch index` does (default)
+    sync     search.sync.build_index itself, i.e. what `docsearch index` does (default)
 
 Query levels, each over the whole workload (bench/workload.py), on one long-lived searcher:
 
@@ -60,7 +60,8 @@ LEVELS = ("a", "b", "c")
 def _extract_one(job: tuple[str, str]):
     """Worker: read, extract and make records for one file; (records, seconds, error)."""
     from search.errors import DocumentError
-    from search.index import content_hash, paragraph_records, read_and_extract
+    from search.index import content_hash
+    from search.records import paragraph_records, read_and_extract
 
     path, root = job
     started = time.perf_counter()
@@ -136,7 +137,9 @@ def index_corpus(variant: str, corpus_dir: Path, index_dir: Path, processes: int
         si.schema = lambda: lean_schema(original())
     started = time.perf_counter()
     if variant == "sync":
-        report = si.build_index([corpus_dir], index_dir)
+        from search.sync import build_index
+
+        report = build_index([corpus_dir], index_dir)
         wall = time.perf_counter() - started
         return {"variant": name, "documents": report.documents,
                 "paragraphs": report.paragraphs, "skipped": len(report.skipped),
@@ -486,7 +489,8 @@ def profile_search(index_dir: Path, queries: list[dict], dest: Path, log) -> dic
     stats.sort_stats("tottime").print_stats(25)
     Path(str(dest) + ".txt").write_text(text.getvalue())
     log(f"profile written to {dest} and {dest}.txt")
-    return {"file": str(dest), "profiled_total_s": round(sum(samples) / 1000, 2)}
+    return {"file": str(dest), "profiled_total_s": round(sum(samples) / 1000, 2),
+            "by_kind": by_kind(queries, samples)}
 
 
 def load_json(path: Path) -> dict | None:

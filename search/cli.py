@@ -13,9 +13,13 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from search import __version__
 from search.errors import DocsearchError
+
+if TYPE_CHECKING:
+    from search.engine import Backend, Searching
 
 log = logging.getLogger("docsearch")
 
@@ -126,6 +130,7 @@ def _add_add(commands) -> None:
     _corpus_option(parser)
     _index_option(parser)
     _wait_option(parser)
+    _cluster_option(parser, shards=True)
     parser.set_defaults(handler=run_add)
 
 
@@ -137,6 +142,7 @@ def _add_watch(commands) -> None:
     _corpus_option(parser)
     _index_option(parser)
     _wait_option(parser)
+    _cluster_option(parser, shards=True)
     parser.set_defaults(handler=run_watch)
 
 
@@ -203,50 +209,45 @@ def _add_serve(commands) -> None:
     parser.add_argument("--watch", action="store_true",
                         help="keep the index up to date while the corpus folder changes")
     _wait_option(parser)
-    _cluster_option(parser)
+    _cluster_option(parser, shards=True)
     parser.set_defaults(handler=run_serve)
+
+
+def backend_of(args: argparse.Namespace) -> Backend:
+    """The index a command works on: search.engine.backend_for its --index, --cluster,
+    --shards and --wait."""
+    from search.engine import backend_for
+    from search.index import index_dir_from
+
+    return backend_for(index_dir_from(args.index), getattr(args, "cluster", None),
+                       getattr(args, "shards", None), wait=getattr(args, "wait", None))
 
 
 def run_index(args: argparse.Namespace) -> int:
     """`docsearch index`: sync the index with the paths and report what changed and was skipped."""
-    from search.index import index_dir_from
-    from search.sync import update_index
-
-    index_dir = index_dir_from(args.index)
-    if args.cluster:
-        from search.cluster import ClusterBackend
-
-        backend = ClusterBackend(index_dir, address=args.cluster, shards=args.shards)
-        report = backend.update([Path(p) for p in args.paths], rebuild=args.rebuild,
-                                progress=_progress_printer())
-        print_report(report, index_dir)
-        return 0
-    report = update_index([Path(p) for p in args.paths], index_dir, rebuild=args.rebuild,
-                          progress=_progress_printer(), wait=args.wait)
-    print_report(report, index_dir)
+    backend = backend_of(args)
+    report = backend.update([Path(p) for p in args.paths], rebuild=args.rebuild,
+                            progress=_progress_printer())
+    print_report(report, backend.index_dir)
     return 0
 
 
 def run_add(args: argparse.Namespace) -> int:
     """`docsearch add`: copy files into the corpus and index them."""
-    from search.index import index_dir_from
-    from search.sync import add_to_corpus, update_index
+    from search.sync import add_to_corpus
 
-    index_dir = index_dir_from(args.index)
+    backend = backend_of(args)
     corpus = Path(args.corpus)
     targets, skipped = add_to_corpus([Path(name) for name in args.files], corpus)
-    report = update_index([corpus], index_dir, only=targets, wait=args.wait)
+    report = backend.update([corpus], only=targets)
     report.skipped[:0] = skipped
-    print_report(report, index_dir)
+    print_report(report, backend.index_dir)
     return EXIT_ERROR if not targets else 0
 
 
 def run_watch(args: argparse.Namespace) -> int:
     """`docsearch watch`: index the corpus, then keep indexing its changes until Ctrl+C."""
-    from search.index import index_dir_from
-
-    index_dir = index_dir_from(args.index)
-    watcher = _start_watcher(Path(args.corpus), index_dir, args.wait)
+    watcher = _start_watcher(Path(args.corpus), backend_of(args))
     try:
         while True:
             time.sleep(3600)
@@ -257,18 +258,18 @@ def run_watch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_watcher(corpus: Path, index_dir: Path, wait: float):
+def _start_watcher(corpus: Path, backend: Backend):
     from search.watch import CorpusWatcher
 
     def show(report) -> None:
         if report.changed():
-            print_report(report, index_dir, stamp=True)
+            print_report(report, backend.index_dir, stamp=True)
 
     def fail(exc: Exception) -> None:
         print(f"docsearch: error: {exc} (will retry)", file=sys.stderr, flush=True)
 
-    watcher = CorpusWatcher(corpus, index_dir, wait=wait, on_report=show, on_error=fail)
-    print_report(watcher.start(), index_dir, stamp=True)
+    watcher = CorpusWatcher(corpus, backend, on_report=show, on_error=fail)
+    print_report(watcher.start(), backend.index_dir, stamp=True)
     print(f"docsearch: watching {corpus} for changes (Ctrl+C to stop)", file=sys.stderr,
           flush=True)
     return watcher
@@ -329,23 +330,19 @@ def progress_line(done: int, total: int, paragraphs: int, elapsed: float) -> str
 
 def run_query(args: argparse.Namespace) -> int:
     """`docsearch query`: print ranked paragraphs and facet counts."""
-    from search.index import index_dir_from, open_index, reading
-    from search.query import SearchRequest, search
+    from search.query import SearchRequest
 
     request = SearchRequest(
         q=args.query, speakers=args.speaker, organisations=args.organisation,
         documents=args.document, date_from=args.date_from, date_to=args.date_to,
         sort=args.sort, page=args.page, page_size=args.limit, quotes_only=args.quotes_only)
-    index_dir = index_dir_from(args.index)
-    if args.format in ("csv", "jsonl"):
-        return print_export(index_dir, request, args.format)
-    if args.cluster:
-        from search.cluster import ClusterBackend
-
-        result = ClusterBackend(index_dir, address=args.cluster).searcher().search(request)
-    else:
-        with reading(index_dir), open_index(index_dir).searcher() as searcher:
-            result = search(searcher, request)
+    searcher = backend_of(args).searcher(warm=False)
+    try:
+        if args.format in ("csv", "jsonl"):
+            return print_export(searcher, request, args.format)
+        result = searcher.search(request)
+    finally:
+        searcher.close()
     if args.json or args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -353,14 +350,13 @@ def run_query(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_export(index_dir: Path, request, fmt: str) -> int:
-    """`docsearch query --format csv|jsonl`: every match (bounded) on stdout; the bound, when
-    reached, is said on stderr."""
-    from search.export import EXPORT_LIMIT, export_search, export_text
-    from search.index import open_index, reading
+def print_export(searcher: Searching, request, fmt: str) -> int:
+    """`docsearch query --format csv|jsonl`: every match (bounded) of a search.engine
+    searcher on stdout; the bound, when reached, is said on stderr."""
+    from search.export import EXPORT_LIMIT, Export, export_row, export_text
 
-    with reading(index_dir), open_index(index_dir).searcher() as searcher:
-        export = export_search(searcher, request)
+    total, hits = searcher.matches(request, EXPORT_LIMIT)
+    export = Export(total, [export_row(hit) for hit in hits], EXPORT_LIMIT)
     sys.stdout.write(export_text(export, fmt))
     if export.truncated:
         print(f"docsearch: exported the first {EXPORT_LIMIT:,} of {export.total:,} matching "
@@ -457,30 +453,30 @@ def run_serve(args: argparse.Namespace) -> int:
     (and follow the corpus with --watch)."""
     from waitress.server import create_server
 
-    from search.index import has_index_files, index_dir_from
-    from search.sync import update_index
+    from search.serving import default_workers
     from web import SERVER_OPTIONS, create_app
 
     listening = listening_socket(args.host, args.port)  # a port in use fails before any work
-    index_dir = index_dir_from(args.index)
+    backend = backend_of(args)
     corpus = Path(args.corpus)
     watcher = None
-    from search.serving import default_workers
-    workers = args.workers if args.workers > 0 else default_workers()
     try:
-        if getattr(args, "cluster", None):
-            return _serve_cluster(args, listening, index_dir, corpus)
+        config = app_config(backend, corpus)
+        workers = args.workers if args.workers > 0 else default_workers()
         if workers > 1:
-            return _serve_in_workers(args, listening, index_dir, corpus, workers)
+            if "SEARCH_BACKEND" in config:
+                raise DocsearchError("--workers serves a local index; the shards of a cluster "
+                                     "index serve on the cluster: leave --workers out")
+            return _serve_in_workers(args, listening, backend, corpus, workers)
         if args.watch:
-            watcher = _start_watcher(corpus, index_dir, args.wait)
-        elif not has_index_files(index_dir):
-            print(f"no index at {index_dir} yet; indexing {corpus} ...", file=sys.stderr)
-            print_report(update_index([corpus], index_dir, wait=args.wait), index_dir)
-        app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)})
+            watcher = _start_watcher(corpus, backend)
+        else:
+            _index_if_missing(backend, corpus)
+        app = create_app(config)
         server = create_server(app, sockets=[listening], threads=args.threads, **SERVER_OPTIONS)
         port = listening.getsockname()[1]
-        print(f"docsearch: serving http://{args.host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+        print(f"docsearch: serving http://{args.host}:{port}/ (Ctrl+C to stop)",
+              file=sys.stderr)
         server.run()
     finally:
         listening.close()
@@ -489,44 +485,38 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_cluster(args: argparse.Namespace, listening: socket.socket, index_dir: Path,
-                   corpus: Path) -> int:
-    """`docsearch serve --cluster ADDRESS`: the web app over the sharded index on Ray (index
-    it first with `docsearch index --cluster`); searches say which shards did not answer."""
-    from waitress.server import create_server
+def app_config(backend: Backend, corpus: Path) -> dict:
+    """The web app's settings for a backend. The app searches a Whoosh index through its own
+    pool of per-request searchers (Whoosh readers serve one thread at a time); any other
+    backend through its one long-lived searcher, shared by every request."""
+    from search.engine import WhooshBackend
 
-    from search.cluster import ClusterBackend
-    from web import SERVER_OPTIONS, create_app
-
-    searcher = ClusterBackend(index_dir, address=args.cluster).searcher()
-    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus),
-                      "SEARCH_BACKEND": searcher})
-    server = create_server(app, sockets=[listening], threads=args.threads, **SERVER_OPTIONS)
-    port = listening.getsockname()[1]
-    print(f"docsearch: serving the cluster index at {index_dir} on http://{args.host}:{port}/ "
-          "(Ctrl+C to stop)", file=sys.stderr)
-    server.run()
-    return 0
+    config = {"INDEX_DIR": str(backend.index_dir), "CORPUS_DIR": str(corpus)}
+    if not isinstance(backend, WhooshBackend):
+        config["SEARCH_BACKEND"] = backend.searcher()
+    return config
 
 
-def _serve_in_workers(args: argparse.Namespace, listening: socket.socket, index_dir: Path,
+def _index_if_missing(backend: Backend, corpus: Path) -> None:
+    if not backend.exists():
+        print(f"no index at {backend.index_dir} yet; indexing {corpus} ...", file=sys.stderr)
+        print_report(backend.update([corpus]), backend.index_dir)
+
+
+def _serve_in_workers(args: argparse.Namespace, listening: socket.socket, backend: Backend,
                       corpus: Path, workers: int) -> int:
     """`docsearch serve --workers N`: forked workers serve, the parent follows the corpus."""
-    from search.index import has_index_files
     from search.serving import serve_in_workers
-    from search.sync import update_index
     from web import SERVER_OPTIONS, create_app
 
-    if not has_index_files(index_dir):
-        print(f"no index at {index_dir} yet; indexing {corpus} ...", file=sys.stderr)
-        print_report(update_index([corpus], index_dir, wait=args.wait), index_dir)
-    config = {"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus)}
+    _index_if_missing(backend, corpus)
+    config = app_config(backend, corpus)
     port = listening.getsockname()[1]
     print(f"docsearch: serving http://{args.host}:{port}/ with {workers} processes "
           "(Ctrl+C to stop)", file=sys.stderr)
     return serve_in_workers(
         listening, lambda: create_app(config), args.threads, workers, SERVER_OPTIONS,
-        after_fork=lambda: _start_watcher(corpus, index_dir, args.wait) if args.watch else None)
+        after_fork=lambda: _start_watcher(corpus, backend) if args.watch else None)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

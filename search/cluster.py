@@ -110,6 +110,8 @@ def ensure_ray(address: str | None) -> None:
         # A new instance, even if one is running here, bound to loopback only.
         ray.init(address="local", _node_ip_address=LOOPBACK, **options)
         return
+    if address.rsplit(":", 1)[0] in ("127.0.0.1", "localhost"):
+        options["_node_ip_address"] = LOOPBACK  # this machine's cluster, on loopback only
     try:
         ray.init(address=address, **options)
     except ConnectionError:
@@ -134,7 +136,7 @@ def _ray():
 def extract_files(jobs: list[tuple[str, str, str, str]]) -> list[tuple]:
     """In a Ray task: the records of each (file id, path, root, digest), with what was
     skipped and the warnings, as (file id, records or None, skipped, warnings)."""
-    from search.index import document_records
+    from search.records import document_records
 
     done = []
     for file_id, path, root, digest in jobs:
@@ -156,13 +158,19 @@ class Shard:
 
     # Writing
 
-    def indexed(self, generation: int) -> dict[str, str]:
-        """Document id -> content hash in a generation (empty for generation 0)."""
-        from search.sync import indexed_documents
+    def indexed(self, generation: int, within: list[str] | None = None) -> dict[str, str]:
+        """Document id -> content hash in a generation (empty for generation 0); with
+        within, only the documents of those files or folders."""
+        from search.sync import indexed_documents, owning_file
 
         if generation == 0:
             return {}
-        return indexed_documents(self._open_ix(generation))
+        found = indexed_documents(self._open_ix(generation))
+        if within is not None:
+            wanted = set(within)
+            found = {doc_id: digest for doc_id, digest in found.items()
+                     if owning_file(doc_id, wanted) is not None}
+        return found
 
     def prepare(self, base: int, generation: int, deletions: list[str], batches: list,
                 rebuild: bool) -> int:
@@ -170,7 +178,7 @@ class Shard:
         refs of extract_files results); nothing is visible until the manifest names it.
         Returns the number of paragraphs written."""
         from search.index import create_index, delete_documents
-        from search.sync import _abandon, _open_writer
+        from search.sync import abandon_writer, open_writer
 
         target = generation_dir(self.root, self.shard, generation)
         shutil.rmtree(target, ignore_errors=True)  # what an earlier, failed write left
@@ -181,7 +189,7 @@ class Shard:
             from search.index import open_index
 
             ix = open_index(target)
-        writer = _open_writer(ix, 10.0)
+        writer = open_writer(ix, 10.0)
         written = 0
         try:
             for doc_id in deletions:
@@ -194,7 +202,7 @@ class Shard:
                     written += len(records or ())
             writer.commit()
         except BaseException:
-            _abandon(writer)
+            abandon_writer(writer)
             shutil.rmtree(target, ignore_errors=True)
             raise
         _sync_dir(target)
@@ -249,6 +257,70 @@ class Shard:
         if searcher.doc_count_all() == 0:
             return None
         return suggestion(searcher, parse_query(searcher, text), text)
+
+    def titles(self, generation: int, document_ids: list[str]) -> dict[str, str]:
+        """The titles of the documents among document_ids that this shard holds."""
+        from search.index import DOCUMENT, TITLE
+
+        searcher = self._open_searcher(generation)
+        found = {}
+        for document_id in document_ids:
+            if (stored := searcher.document(**{DOCUMENT: document_id})) is not None:
+                found[document_id] = stored.get(TITLE) or document_id
+        return found
+
+    def marked_words(self, generation: int, text: str) -> frozenset[str]:
+        """This shard's indexed words that the query matches."""
+        from search.query import highlight_terms, parse_query
+
+        searcher = self._open_searcher(generation)
+        if searcher.doc_count_all() == 0:
+            return frozenset()
+        return highlight_terms(searcher, parse_query(searcher, text))
+
+    def matches(self, generation: int, request, stats: dict, limit: int) -> tuple[int, list]:
+        """How many paragraphs match here, and the first limit in the request's order (scored
+        with the collection-wide stats) as (sort key, hit record)."""
+        from search.matches import match_index
+        from search.query import DATE, hit_record, matched_docnums
+
+        searcher = self._open_searcher(generation)
+        if searcher.doc_count_all() == 0:
+            return 0, []
+        scoring = GlobalStats(searcher, stats)
+        total, found, _terms = matched_docnums(scoring, request, limit)
+        dates = match_index(scoring).numbers(DATE)
+        ranked = []
+        for docnum, score in found:
+            stored = searcher.stored_fields(docnum)
+            ranked.append((rank_key(request, score, int(dates[docnum]), stored),
+                           hit_record(stored, score)))
+        return total, ranked
+
+    def latest(self, generation: int, request, limit: int) -> list[dict]:
+        """This shard's matches indexed last (search.feed.latest_matches)."""
+        from search.feed import latest_matches
+
+        searcher = self._open_searcher(generation)
+        return latest_matches(searcher, request, limit) if searcher.doc_count_all() else []
+
+    def affiliations(self, generation: int, name: str) -> dict:
+        """Whom a speaker spoke for, in this shard's paragraphs."""
+        from search.profiles import affiliations
+
+        searcher = self._open_searcher(generation)
+        if searcher.doc_count_all() == 0:
+            return {"values": [], "scanned": 0, "total": 0}
+        return affiliations(searcher, name)
+
+    def spokespeople(self, generation: int, organisation: str) -> dict:
+        """Who spoke for an organisation, in this shard's paragraphs."""
+        from search.profiles import spokespeople
+
+        searcher = self._open_searcher(generation)
+        if searcher.doc_count_all() == 0:
+            return {"values": [], "scanned": 0, "total": 0}
+        return spokespeople(searcher, organisation)
 
     def ping(self) -> tuple[int, str]:
         """The actor's process id and Ray node id (tests kill one or the other)."""
@@ -326,24 +398,43 @@ class GlobalStats:
         return total / (self._stats["count"] or 1)
 
 
-EMPTY_ANSWER = {"total": 0, "facets": {}, "hits": [], "suggestion": None,
+EMPTY_ANSWER = {"total": 0, "facets": {}, "facet_sizes": {}, "hits": [], "suggestion": None,
                 "histogram": {"month": {}, "undated": 0, "day": {}}}  # an empty shard's
+# Facets whose values never span two shards (a document's paragraphs are all on its shard):
+# each shard's top values hold the collection's, and their numbers of distinct values add up,
+# so a shard sends only its top values. Others are sent whole, so that their sums are exact.
+DISJOINT_FACETS = frozenset({"document"})
+
+
+def rank_key(request, score: float | None, when: int, stored: dict) -> tuple:
+    """Where a hit goes in the merged order: by score, or by date (undated last), then by
+    document and paragraph."""
+    from search import query
+    from search.index import DOCUMENT, PARAGRAPH
+
+    if score is not None:
+        key = (-score,)
+    else:
+        undated = when == int(query._NO_DATE)
+        key = (undated, -when if request.sort == "newest" else (0 if undated else when))
+    return key + (stored.get(DOCUMENT), stored.get(PARAGRAPH))
 
 
 def shard_answer(searcher, request, limit: int) -> dict:
-    """search.query.search's parts on one shard, unbounded so that they merge exactly."""
+    """search.query.search's parts on one shard, as much as they need to merge exactly."""
     from search import query
-    from search.index import DOCUMENT, PARAGRAPH, TEXT_FIELD
+    from search.index import TEXT_FIELD
     from search.matches import NO_DEADLINE
 
     q, matches, base, filters = query.matching(searcher, request, NO_DEADLINE)
     matched = query._all_of(base, filters.values())
-    facets = {}
+    facets, sizes = {}, {}
     for facet in query.FACETS:
         others = [filters[name] for name in filters if name != facet.name]
         mask = query._all_of(base, others)
-        facets[facet.name] = matches.column(facet.field).counts(
-            mask, None, facet.selected(request))[0]
+        limit = facet.limit if facet.name in DISJOINT_FACETS else None
+        facets[facet.name], sizes[facet.name] = matches.column(facet.field).counts(
+            mask, limit, facet.selected(request))
     total = int(matched.sum())
     every = dataclasses.replace(request, page=1, page_size=max(1, limit))
     if request.sort == "relevance":
@@ -358,15 +449,12 @@ def shard_answer(searcher, request, limit: int) -> dict:
         stored = searcher.stored_fields(docnum)
         hit = query.hit_record(stored, score, query.snippet(stored.get(TEXT_FIELD, ""), terms,
                                                             analyzer))
-        when = int(dates[docnum])
-        undated = when == int(query._NO_DATE)
-        key = ((-score,) if score is not None else
-               (undated, -when if request.sort == "newest" else (0 if undated else when)))
-        hits.append((key + (stored.get(DOCUMENT), stored.get(PARAGRAPH)), hit))
+        hits.append((rank_key(request, score, int(dates[docnum]), stored), hit))
     histogram = query.date_histogram(matches, matched, total)
     if len(histogram["month"]) <= 1 and "day" not in histogram:
         histogram["day"] = {}  # this shard had no dated match: nothing to add to the days
-    return {"total": total, "facets": facets, "hits": hits, "histogram": histogram,
+    return {"total": total, "facets": facets, "facet_sizes": sizes, "hits": hits,
+            "histogram": histogram,
             "suggestion": (query.suggestion(searcher, q, request.q) if total < 5 else None)}
 
 
@@ -386,6 +474,8 @@ def merge_answers(request, parts: list[dict], missing: list[int], started: float
                 summed[value] = summed.get(value, 0) + count
         facets[facet.name], sizes[facet.name] = _top_counts(summed, facet.limit,
                                                             facet.selected(request))
+        if facet.name in DISJOINT_FACETS:
+            sizes[facet.name] = sum(part["facet_sizes"].get(facet.name, 0) for part in parts)
     ranked = sorted((hit for part in parts for hit in part["hits"]), key=lambda pair: pair[0])
     first = (request.page - 1) * request.page_size
     hits = [hit for _key, hit in ranked[first:first + request.page_size]]
@@ -483,9 +573,11 @@ class ClusterBackend:
         yield writing
 
     def update(self, roots: Iterable[Path], *, rebuild: bool = False,
-               only: Iterable[Path] | None = None, progress=None) -> IndexReport:
+               only: Iterable[Path] | None = None, progress=None,
+               merge: bool = True) -> IndexReport:
         """Make the sharded index match the documents under roots, extracting in Ray tasks
-        and committing on every shard before the manifest names the new generation."""
+        and committing on every shard before the manifest names the new generation (each
+        shard's commit merges its small segments, whatever merge says)."""
         from search.sync import chosen_files, corpus_files, plan_changes
 
         roots = [Path(root) for root in roots]
@@ -499,7 +591,8 @@ class ClusterBackend:
         else:
             files = corpus_files(roots, left_out)
             scope = None if any(root.is_dir() for root in roots) else set(files)
-        indexed = {} if rebuild else writing.indexed()
+        indexed = {} if rebuild else writing.indexed(None if scope is None
+                                                     else scope | set(files))
         changes = plan_changes(files, indexed, scope)
         report = IndexReport(unchanged=changes.unchanged,
                              skipped=[*left_out, *changes.unreadable])
@@ -517,8 +610,16 @@ class ClusterBackend:
             report.committed = True
         return report
 
-    def searcher(self) -> ClusterSearching:
-        """A searcher over the shards, following the manifest."""
+    def merge_segments(self) -> bool:
+        """Nothing to do: every shard's commit merges its small segments itself."""
+        return False
+
+    def exists(self) -> bool:
+        """Whether index_dir holds a cluster manifest."""
+        return read_manifest(self.index_dir) is not None
+
+    def searcher(self, *, warm: bool = True) -> ClusterSearching:
+        """A searcher over the shards, following the manifest (they warm themselves)."""
         return ClusterSearching(self)
 
 
@@ -543,13 +644,15 @@ class ClusterWriting:
         self._deletions: list[list[str]] = [[] for _ in range(shards)]
         self._batches: list[list] = [[] for _ in range(shards)]
 
-    def indexed(self) -> dict[str, str]:
-        """Document id -> hash over every shard's last committed generation."""
+    def indexed(self, within: Iterable[str] | None = None) -> dict[str, str]:
+        """Document id -> hash over every shard's last committed generation (with within,
+        only the documents of those file or folder ids: a watcher's few changed paths)."""
         if self.rebuild:
             return {}
         ray = _ray()
         found: dict[str, str] = {}
-        parts = ray.get([actor.indexed.remote(self.base) for actor in self.actors])
+        within = None if within is None else sorted(within)
+        parts = ray.get([actor.indexed.remote(self.base, within) for actor in self.actors])
         for shard, part in enumerate(parts):
             found.update(part)
             self._holder.update(dict.fromkeys(part, shard))
@@ -660,38 +763,107 @@ class ClusterSearching:
                 missing.append(shard)
         return answers, missing
 
+    def _each(self, method: str, *args) -> tuple[list, list[int]]:
+        """Every shard's answer to method(generation, *args) (those that gave one), and the
+        numbers of the shards that did not answer."""
+        generation, actors = self._shards()
+        return self._gather([getattr(actor, method).remote(generation, *args)
+                             for actor in actors])
+
+    def _scored(self, method: str, request, *args) -> tuple[list, list[int]]:
+        """As _each, for a method scoring with the collection-wide statistics: the shards
+        first report theirs, then those that did answer get the sums."""
+        generation, actors = self._shards()
+        stats, missing = self._gather([a.stats.remote(generation, request) for a in actors])
+        if not stats:
+            return [], missing
+        merged = _merged_stats(stats)
+        live = [k for k in range(len(actors)) if k not in missing]
+        answers, late = self._gather([getattr(actors[k], method).remote(
+            generation, request, merged, *args) for k in live])
+        return answers, sorted(missing + [live[i] for i in late])
+
     def search(self, request) -> dict:
         """search.query.search over all shards, with `missing_shards` listing any absent."""
         started = time.perf_counter()
         request.checked()
-        generation, actors = self._shards()
-        stats, missing = self._gather([a.stats.remote(generation, request) for a in actors])
-        if not stats:  # every shard is down: an empty answer that says so
-            return merge_answers(request, [], missing, started)
-        merged = _merged_stats(stats)
-        limit = request.page * request.page_size
-        live = [k for k in range(len(actors)) if k not in missing]
-        parts, late = self._gather([actors[k].search.remote(generation, request, merged, limit)
-                                    for k in live])
-        missing = sorted(missing + [live[i] for i in late])
+        parts, missing = self._scored("search", request, request.page * request.page_size)
         return merge_answers(request, parts, missing, started)
 
     def document(self, document_id: str) -> list[dict]:
         """One document's paragraphs, from whichever shard holds it."""
-        generation, actors = self._shards()
-        answers, _missing = self._gather([a.document.remote(generation, document_id)
-                                          for a in actors])
+        answers, _missing = self._each("document", document_id)
         return next((found for found in answers if found), [])
+
+    def titles(self, document_ids: Iterable[str]) -> dict[str, str]:
+        """The titles of the indexed documents among document_ids, from their shards."""
+        answers, _missing = self._each("titles", list(document_ids))
+        return {key: value for found in answers for key, value in found.items()}
 
     def suggestion(self, text: str) -> str | None:
         """The first shard's correction that finds something, or None."""
-        generation, actors = self._shards()
-        answers, _missing = self._gather([a.suggestion.remote(generation, text)
-                                          for a in actors])
+        answers, _missing = self._each("suggestion", text)
         return next((found for found in answers if found), None)
+
+    def marked_words(self, text: str) -> frozenset[str]:
+        """The query's words in any shard's vocabulary."""
+        answers, _missing = self._each("marked_words", text)
+        return frozenset().union(*answers)
+
+    def matches(self, request, limit: int) -> tuple[int, list[dict]]:
+        """The total and the first limit matches over the shards that answered, merged in
+        the request's order (each shard sends its first limit)."""
+        request.checked()
+        limit = max(1, limit)
+        answers, missing = self._scored("matches", request, limit)
+        if missing:
+            log.warning("shards %s did not answer: their matches are left out", missing)
+        ranked = sorted((pair for _total, found in answers for pair in found),
+                        key=lambda pair: pair[0])
+        return sum(total for total, _found in answers), [hit for _key, hit in ranked[:limit]]
+
+    def latest(self, request, limit: int) -> list[dict]:
+        """The matches indexed last over every shard, newest first."""
+        request.checked()
+        answers, _missing = self._each("latest", request, limit)
+        found = [hit for part in answers for hit in part]
+        found.sort(key=lambda hit: (-(hit.get("indexed") or 0), hit["document"],
+                                    hit["paragraph"]))
+        return found[:limit]
+
+    def affiliations(self, name: str) -> dict:
+        """Whom a speaker spoke for: the shards' counts summed, their bounds too."""
+        answers, _missing = self._each("affiliations", name)
+        counts = _summed_values(answers)
+        return {"values": [(organisation, count) for organisation, count, _title in counts],
+                **_summed_bounds(answers)}
+
+    def spokespeople(self, organisation: str) -> dict:
+        """Who spoke for an organisation: the shards' counts summed, their bounds too."""
+        answers, _missing = self._each("spokespeople", organisation)
+        return {"values": _summed_values(answers), **_summed_bounds(answers)}
 
     def close(self) -> None:
         """Nothing to release here: the shard actors live on the cluster."""
+
+
+def _summed_values(answers: list[dict]) -> list[tuple[str, int, str]]:
+    """(value, count summed over shards, first title given), most first, then first seen."""
+    counts: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for answer in answers:
+        for value, count, *title in answer["values"]:
+            counts[value] = counts.get(value, 0) + count
+            if title and title[0] and not titles.get(value):
+                titles[value] = title[0]
+    order = {value: position for position, value in enumerate(counts)}
+    return [(value, counts[value], titles.get(value, ""))
+            for value in sorted(counts, key=lambda v: (-counts[v], order[v]))]
+
+
+def _summed_bounds(answers: list[dict]) -> dict:
+    return {"scanned": sum(answer["scanned"] for answer in answers),
+            "total": sum(answer["total"] for answer in answers)}
 
 
 _ACTOR_CLASS = None
@@ -716,8 +888,8 @@ class ShardActor:
     def __init__(self, shard: int, root: str):
         self._shard = Shard(shard, root)
 
-    def indexed(self, generation: int) -> dict[str, str]:
-        return self._shard.indexed(generation)
+    def indexed(self, generation: int, within: list[str] | None = None) -> dict[str, str]:
+        return self._shard.indexed(generation, within)
 
     def prepare(self, base: int, generation: int, deletions: list[str], batches: list,
                 rebuild: bool) -> int:
@@ -737,6 +909,24 @@ class ShardActor:
 
     def suggestion(self, generation: int, text: str) -> str | None:
         return self._shard.suggestion(generation, text)
+
+    def titles(self, generation: int, document_ids: list[str]) -> dict[str, str]:
+        return self._shard.titles(generation, document_ids)
+
+    def marked_words(self, generation: int, text: str) -> frozenset[str]:
+        return self._shard.marked_words(generation, text)
+
+    def matches(self, generation: int, request, stats: dict, limit: int) -> tuple[int, list]:
+        return self._shard.matches(generation, request, stats, limit)
+
+    def latest(self, generation: int, request, limit: int) -> list[dict]:
+        return self._shard.latest(generation, request, limit)
+
+    def affiliations(self, generation: int, name: str) -> dict:
+        return self._shard.affiliations(generation, name)
+
+    def spokespeople(self, generation: int, organisation: str) -> dict:
+        return self._shard.spokespeople(generation, organisation)
 
     def ping(self) -> tuple[int, str]:
         return self._shard.ping()

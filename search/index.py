@@ -1,10 +1,9 @@
-"""The Whoosh schema, declared once, and the writer that turns documents into paragraph records."""
+"""The Whoosh schema, declared once, and how an index directory is opened, read and written
+(search.records turns documents into its records)."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import json
 import logging
 import os
 import pickle
@@ -15,7 +14,7 @@ import threading
 import time
 import traceback
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,14 +27,10 @@ from whoosh.query import Prefix
 from whoosh.support.charset import accent_map
 
 from search.documents import (
-    Document,
     content_hasher,
     open_regular_file,
-    read_document,
-    read_documents,
 )
-from search.errors import DocsearchError, DocumentError, IndexStateError, failure_reason
-from search.extraction import DocumentFacts, extract_document
+from search.errors import DocsearchError, DocumentError, IndexStateError
 
 log = logging.getLogger(__name__)
 
@@ -293,102 +288,9 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def paragraph_records(doc: Document, facts: DocumentFacts, digest: str = "") -> list[dict]:
-    """One index record per body paragraph, with its metadata."""
-    records = []
-    date = dt.datetime.combine(doc.date, dt.time()) if doc.date else None
-    indexed_at = time.time_ns() // 1000  # documents of one run stay in arrival order
-    pairs = zip(doc.paragraphs, facts.paragraphs, strict=False)
-    for position, (text, para) in enumerate(pairs):
-        people = {name: {"title": person.title, "organisation": person.organisation}
-                  for name in para.speakers if (person := facts.people.get(name))}
-        record = {
-            ID_FIELD: f"{doc.id}#{position}",
-            DOCUMENT: doc.id,
-            HASH: digest,
-            PARAGRAPH: position,
-            TITLE: doc.title,
-            TITLE_TEXT: doc.title if position == 0 else "",
-            TEXT_FIELD: text,
-            SPEAKER: SEPARATOR.join(para.speakers),
-            ORGANISATION: SEPARATOR.join(para.organisations),
-            SPEAKER_TEXT: " ; ".join(para.speakers),
-            ORGANISATION_TEXT: " ; ".join(para.organisations),
-            DATES: SEPARATOR.join(para.dates),
-            PEOPLE: json.dumps(people) if people else "",
-            ATTRIBUTIONS: _attributions_json(para),
-            QUOTE: quoted_words(text, para),
-            INDEXED: indexed_at,
-        }
-        if getattr(para, "attributions", ()):
-            record[HAS_QUOTE] = QUOTED
-        if date:
-            record.update({DATE: date, YEAR: f"{doc.date:%Y}", MONTH: f"{doc.date:%Y-%m}"})
-        if doc.pages:
-            record[PAGE] = doc.pages[position]
-        record.update({key: value for key, value in ((AUTHOR, doc.author),
-                                                     (PARENT, doc.parent)) if value})
-        records.append(record)
-    return records
-
-
-def _attributions_json(para) -> str:
-    """A paragraph's attributions as stored: a JSON list, or "" when there are none."""
-    found = [a.as_dict() for a in getattr(para, "attributions", ())]
-    return json.dumps(found) if found else ""
-
-
-def quoted_words(text: str, para) -> str:
-    """The attributed words of a paragraph, span by span (" ; " between, so no phrase spans two)."""
-    spans = [text[a.quote[0]:a.quote[1]] for a in getattr(para, "attributions", ())]
-    return " ; ".join(span for span in spans if span.strip())
-
-
 def split_values(stored: str | None) -> list[str]:
     """The values of a multi-valued keyword field as stored."""
     return [value for value in (stored or "").split(SEPARATOR) if value]
-
-
-def read_and_extract(path: Path, root: Path) -> tuple[Document, DocumentFacts]:
-    """Read one file and extract its paragraph metadata."""
-    doc = read_document(path, root)
-    facts = extract_document(doc.paragraphs, doc.title, doc.date)
-    return doc, facts
-
-
-def build_index(
-    roots: Iterable[Path],
-    index_dir: Path,
-    progress: Callable[[int, int, int], None] | None = None,
-) -> IndexReport:
-    """Index every document under roots into a fresh index at index_dir (a full rebuild)."""
-    from search.sync import update_index
-
-    return update_index(roots, index_dir, rebuild=True, progress=progress)
-
-
-def document_records(path: Path, root: Path, digest: str,
-                     report: IndexReport) -> list[dict] | None:
-    """The index records of one file, or None (noted in report.skipped) when it is unreadable.
-
-    Each document is its own unit of failure: any error reading or extracting it skips it.
-    The records carry the hash of the bytes actually parsed (digest is the planned one)."""
-    try:  # a mailbox or a message with attachments holds several documents
-        pairs = [(doc, extract_document(doc.paragraphs, doc.title, doc.date))
-                 for doc in read_documents(path, root)]
-    except DocumentError as exc:
-        report.skipped.append((str(path), str(exc)))
-        log.info("skipped %s: %s", path, exc)
-        return None
-    except Exception as exc:  # a parser or extractor bug must not end the whole run
-        report.skipped.append((str(path), failure_reason(exc)))
-        log.debug("skipped %s", path, exc_info=True)
-        return None
-    for message in pairs[0][0].warnings:  # one list, shared by a file's documents
-        report.warnings.append((str(path), message))
-        log.info("%s: %s", path, message)
-    return [record for doc, facts in pairs
-            for record in paragraph_records(doc, facts, doc.digest or digest)]
 
 
 def delete_documents(writer, file_id: str) -> None:

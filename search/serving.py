@@ -12,6 +12,7 @@ only follows the corpus (--watch) and stops the workers when it is stopped.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
@@ -23,6 +24,24 @@ from collections.abc import Callable
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt() parameters
+MMAP_THRESHOLD_BYTES = 1 << 20  # blocks at least this large get pages of their own
+
+
+def return_freed_memory() -> bool:
+    """Make glibc's malloc give large freed blocks back to the system at once (whether it
+    could: not glibc). By default it raises its mmap threshold each time such a block is
+    freed, so that the next ones, up to 32 MB (a commit's whole-index arrays at 1M), come
+    from the heap, where freed space stays counted in the process's RSS: every commit
+    then left the server larger. A fixed threshold keeps it flat."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+                    and libc.mallopt(M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD_BYTES))
+    except (OSError, AttributeError):
+        return False
 
 
 def default_workers() -> int:
@@ -119,6 +138,7 @@ def serve_in_workers(listening: socket.socket, make_app: Callable[[], object], t
     what it returns is stopped with stop() at the end. The exit status."""
     from waitress.server import create_server
 
+    return_freed_memory()  # before the arrays are built: the workers inherit it
     warm_parent(make_app)
 
     def serve() -> None:

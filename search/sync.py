@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from multiprocessing import connection
 from pathlib import Path
 
+from whoosh.util import fib
 from whoosh.util.filelock import try_for
-from whoosh.writing import CLEAR, MERGE_SMALL
+from whoosh.writing import CLEAR, MERGE_SMALL, NO_MERGE
 
 from search import derived, manifest
 from search.documents import (
@@ -39,7 +40,6 @@ from search.index import (
     content_hash,
     create_index,
     delete_documents,
-    document_records,
     foreign_files,
     has_index_files,
     open_index,
@@ -47,6 +47,7 @@ from search.index import (
     remove_leftovers,
 )
 from search.lifeline import child_payload, run_child
+from search.records import document_records
 from search.writer import ParagraphWriter, SegmentSeries
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,8 @@ def corpus_files(roots: Iterable[Path], skipped: list[tuple[str, str]] | None = 
 
 
 def chosen_files(root: Path, paths: Iterable[Path]) -> tuple[dict[str, CorpusFile], set[str]]:
-    """Documents among paths under root, and the ids of all those paths (present or gone)."""
+    """Documents among paths under root (a folder stands for the documents under it), and
+    the ids of all those paths, present or gone (a gone folder's documents are removed)."""
     base = Path(os.path.abspath(root))
     files: dict[str, CorpusFile] = {}
     ids: set[str] = set()
@@ -164,7 +166,11 @@ def chosen_files(root: Path, paths: Iterable[Path]) -> tuple[dict[str, CorpusFil
         path = root / doc_id
         if path.is_symlink() and symlink_problem(path, root):
             continue  # read_document refuses it too; never hash what it points to
-        if path.is_file() and is_document_name(path):
+        if path.is_dir() and not path.is_symlink():  # symlinked folders are never entered
+            for found in iter_document_paths(path):
+                found_id = document_id(found, root)
+                files[found_id] = CorpusFile(found_id, found, root)
+        elif path.is_file() and is_document_name(path):
             files[doc_id] = CorpusFile(doc_id, path, root)
     return files, ids
 
@@ -187,6 +193,9 @@ def plan_changes(files: dict[str, CorpusFile], indexed: dict[str, str],
 
     digest_of(file id, path, indexed hash or None) hashes a file (default: read it all)."""
     changes = Changes()
+    if scope is not None:  # only documents of the chosen paths can change: skip the rest
+        indexed = {doc_id: indexed[doc_id]
+                   for doc_id in manifest.within(indexed, scope | set(files))}
     by_file = {}  # a file's hash, from any of its documents (a mailbox's messages have ids
     for doc_id, digest in indexed.items():  # `box.mbox/3`, an attachment `a.eml/b.pdf`)
         owner = owning_file(doc_id, files)
@@ -229,12 +238,14 @@ def update_index(
     only: Iterable[Path] | None = None,
     progress: Progress | None = None,
     wait: float = DEFAULT_WAIT_S,
+    merge: bool = True,
 ) -> IndexReport:
     """Make the index at index_dir match the documents under roots, in one commit.
 
     Incremental unless rebuild. With `only`, just those paths (inside the first root) are
     compared: present ones are added or replaced, missing ones removed. Without it, indexed
-    documents that no folder root holds any more are removed.
+    documents that no folder root holds any more are removed. Without merge, the commit
+    only adds segments (a watcher merges small ones later: merge_small_segments).
     """
     roots = [Path(root) for root in roots]
     for root in roots:
@@ -248,7 +259,7 @@ def update_index(
         raise write_failure(index_dir, exc) from exc
     with writer_lock(index_dir, wait):
         try:
-            ix = _index_for_writing(index_dir, rebuild)
+            ix = index_for_writing(index_dir, rebuild)
         except OSError as exc:
             raise write_failure(index_dir, exc) from exc
         left_out: list[tuple[str, str]] = []
@@ -265,15 +276,60 @@ def update_index(
         changes.unreadable[:0] = left_out
         report = IndexReport(unchanged=changes.unchanged, skipped=list(changes.unreadable))
         try:
-            _apply(ix, changes, report, progress, rebuild, wait)
+            _apply(ix, changes, report, progress, rebuild, wait, merge)
         except OSError as exc:
             raise write_failure(index_dir, exc) from exc
         with reading(index_dir):
-            manifest.record(ix, index_dir, known, indexed, changes, hasher, scope, files,
-                            owning_file)
+            manifest.record(ix, index_dir, known, indexed, changes, hasher, scope)
             if report.committed:
                 derived.write_for_new_segments(ix)
     return report
+
+
+def build_index(roots: Iterable[Path], index_dir: Path, progress: Progress | None = None
+                ) -> IndexReport:
+    """Index every document under roots into a fresh index at index_dir (a full rebuild)."""
+    return update_index(roots, index_dir, rebuild=True, progress=progress)
+
+
+def merge_small_segments(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> bool:
+    """Merge the index's small segments, as a commit's MERGE_SMALL would, in a commit of
+    their own (the document table carried over); whether there was anything to merge."""
+    index_dir = Path(index_dir)
+    with writer_lock(index_dir, wait):
+        try:
+            ix = open_index(index_dir)
+            if not would_merge(ix._segments()):
+                return False
+            with reading(index_dir):
+                known = manifest.load(index_dir, ix.latest_generation())
+            writer = open_writer(ix, wait)
+        except OSError as exc:
+            raise write_failure(index_dir, exc) from exc
+        try:
+            writer.commit(mergetype=MERGE_SMALL)
+        except BaseException:
+            if not writer.is_closed:
+                abandon_writer(writer)
+            raise
+        with reading(index_dir):
+            if known is not None:
+                generation = ix.latest_generation()
+                manifest.save(index_dir, manifest.Manifest(
+                    generation, known.documents, known.stats,
+                    manifest.index_files(index_dir, generation)), known)
+            derived.write_for_new_segments(ix)
+    return True
+
+
+def would_merge(segments: list) -> bool:
+    """Whether Whoosh's MERGE_SMALL policy finds small segments to merge among these."""
+    total = 0
+    for i, segment in enumerate(sorted(segments, key=lambda s: s.doc_count_all())):
+        total += max(0, segment.doc_count_all())
+        if i > 3 and total < fib(i + 5):
+            return True
+    return False
 
 
 def write_failure(index_dir: Path, exc: OSError) -> IndexStateError:
@@ -299,7 +355,9 @@ def _refuse_foreign(index_dir: Path) -> None:
             "choose an empty or new folder with --index")
 
 
-def _index_for_writing(index_dir: Path, rebuild: bool):
+def index_for_writing(index_dir: Path, rebuild: bool):
+    """The index to write at index_dir: created when missing, replaced when unusable and
+    rebuilding; IndexStateError when unusable otherwise."""
     if not has_index_files(index_dir):
         return create_index(index_dir)
     try:
@@ -315,30 +373,30 @@ Todo = list[tuple[CorpusFile, str, bool]]  # file, content hash, whether it repl
 
 
 def _apply(ix, changes: Changes, report: IndexReport, progress: Progress | None,
-           rebuild: bool, wait: float) -> None:
+           rebuild: bool, wait: float, merge: bool = True) -> None:
     todo: Todo = ([(f, d, False) for f, d in changes.added]
                   + [(f, d, True) for f, d in changes.updated])
-    writer = _open_writer(ix, wait) if rebuild or changes.removed else None
+    writer = open_writer(ix, wait) if rebuild or changes.removed else None
     try:
         for doc_id in changes.removed:
             writer.delete_by_term(DOCUMENT, doc_id)
             report.removed += 1
         if len(todo) >= PARALLEL_MIN_DOCUMENTS and WRITER_PROCESSES > 1:
-            writer = writer or _open_writer(ix, wait)
+            writer = writer or open_writer(ix, wait)
             segments = _add_in_parallel(ix, writer, todo, report, progress)
         else:
             writer, segments = _add_in_turn(ix, writer, todo, report, progress, wait)
         if writer is not None:
-            base_merge = CLEAR if rebuild else MERGE_SMALL
+            base_merge = CLEAR if rebuild else MERGE_SMALL if merge else NO_MERGE
             writer.commit(mergetype=lambda w, existing: base_merge(w, existing) + segments)
             report.committed = True
     except BaseException:
         if writer is not None and not writer.is_closed:
-            _abandon(writer)
+            abandon_writer(writer)
         raise
 
 
-def _abandon(writer) -> None:
+def abandon_writer(writer) -> None:
     """Cancel a failed write: close the writer, delete every file it and its helpers wrote
     (so that a full disk is not left fuller), then release the lock, whatever fails."""
     lock, writer.writelock = writer.writelock, None
@@ -367,7 +425,7 @@ def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress
             for done, (corpus_file, digest, replacing) in enumerate(todo, start=1):
                 records = document_records(corpus_file.path, corpus_file.root, digest, report)
                 if records or replacing:
-                    writer = writer or _open_writer(ix, wait)
+                    writer = writer or open_writer(ix, wait)
                 if replacing:
                     delete_documents(writer, corpus_file.id)
                 series.add(records or ())
@@ -379,7 +437,7 @@ def _add_in_turn(ix, writer, todo: Todo, report: IndexReport, progress: Progress
     except BaseException:
         series.cancel()
         if writer is not None and writer is not given:
-            _abandon(writer)  # opened here: the caller does not know it to cancel it
+            abandon_writer(writer)  # opened here: the caller does not know it to cancel it
         raise
 
 
@@ -499,7 +557,7 @@ def _segment_worker(ix, share: Todo, sender) -> None:
         sender.send(("error", error_number, f"{type(exc).__name__}: {exc}"))
 
 
-def _open_writer(ix, wait: float):
+def open_writer(ix, wait: float):
     """A writer holding Whoosh's write lock, opened after removing whatever a writer that
     died or failed left behind (under both locks no one else is writing)."""
     lock = ix.lock("WRITELOCK")  # an flock: a lock file left by a dead process is free

@@ -24,7 +24,7 @@ def seed_corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory) -> Path:
     """The bundled corpus indexed once; tests must not write to it."""
-    from search.index import build_index
+    from search.sync import build_index
 
     index_dir = tmp_path_factory.mktemp("index")
     build_index([CORPUS], index_dir)
@@ -34,7 +34,7 @@ def corpus_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory, seed_corpus) -> Path:
     """Just the two seeds, indexed once; tests must not write to it."""
-    from search.index import build_index
+    from search.sync import build_index
 
     index_dir = tmp_path_factory.mktemp("seed-index")
     build_index([seed_corpus], index_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from search.index import build_index
+from search.sync import build_index
 
 UNDATED_ID = "undated_note.txt"
 

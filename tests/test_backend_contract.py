@@ -58,12 +58,14 @@ def total(searcher, text: str) -> int:
 
 @pytest.fixture(scope="module")
 def local_ray():
-    """A local Ray instance for the module (stopped, with its processes, at the end)."""
+    """A local Ray instance for the module, on loopback only (stopped, with its processes,
+    at the end)."""
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # read when ray is imported
     import ray
 
     ray.init(num_cpus=1, include_dashboard=False, configure_logging=False,
-             log_to_driver=False)
+             log_to_driver=False, _node_ip_address="127.0.0.1")
     yield
     ray.shutdown()
 
@@ -71,7 +73,10 @@ def local_ray():
 @pytest.fixture(params=["whoosh", pytest.param("cluster", marks=pytest.mark.skipif(
     not HAS_RAY, reason="the cluster backend needs ray: pip install 'docsearch[cluster]'"))])
 def make_backend(request, tmp_path):
-    """A function giving a fresh backend of each kind over tmp_path/index."""
+    """A function giving a fresh backend of each kind over tmp_path/index (a cluster
+    backend's shard actors are stopped after the test)."""
+    made = []
+
     def make():
         if request.param == "whoosh":
             from search.engine import WhooshBackend
@@ -80,8 +85,15 @@ def make_backend(request, tmp_path):
         request.getfixturevalue("local_ray")
         from search.cluster import ClusterBackend
 
-        return ClusterBackend(tmp_path / "index", address=None, shards=2)
-    return make
+        made.append(ClusterBackend(tmp_path / "index", address=None, shards=2))
+        return made[-1]
+    yield make
+    if made:
+        import ray
+
+        for backend in made:
+            for actor in backend._actors:
+                ray.kill(actor, no_restart=True)
 
 
 def test_update_then_search_finds_words_speakers_and_dates(make_backend, tmp_path):
@@ -215,3 +227,160 @@ def test_web_app_over_shards_flags_a_dead_shard_and_never_fails(local_ray, tmp_p
     assert partial.get_json()["total"] < 2
     page = client.get("/?q=harbour")
     assert page.status_code == 200 and "Partial results" in page.get_data(as_text=True)
+    for path in ("/documents/harbour.txt", "/documents/bridge.txt", "/speakers/Helena Vargas",
+                 "/organisations/Linmouth Roads Agency", "/export.csv?q=harbour",
+                 "/search.atom?q=ferry", "/?document=ferry.txt"):
+        assert client.get(path).status_code in (200, 404), path  # a shard away is never a 500
+
+
+def test_titles_of_indexed_documents_only(make_backend, tmp_path):
+    backend = make_backend()
+    backend.update([write_corpus(tmp_path / "corpus")])
+    titles = backend.searcher().titles(["bridge.txt", "ferry.txt", "missing.txt"])
+    assert titles == {"bridge.txt": "Bridge repairs delayed again",
+                      "ferry.txt": "Ferry timetable extended for summer"}
+
+
+def test_marked_words_expand_over_the_whole_vocabulary(make_backend, tmp_path):
+    from search.index import text_analyzer
+
+    backend = make_backend()
+    backend.update([write_corpus(tmp_path / "corpus")])
+    searcher = backend.searcher()
+    ferry = {token.text for token in text_analyzer()("ferry")}
+    # harbour.txt and ferry.txt hold "harbour", bridge.txt "bridge": shards' words join.
+    assert searcher.marked_words("harb* OR bridg* OR ferry") == {"harbour", "bridg", *ferry}
+    assert searcher.marked_words("lighthouse") == frozenset()
+
+
+def test_matches_are_every_match_in_order_up_to_the_limit(make_backend, tmp_path):
+    backend = make_backend()
+    backend.update([write_corpus(tmp_path / "corpus")])
+    searcher = backend.searcher()
+    for q, sort in (("", "oldest"), ("", "newest"), ("harbour OR ferry OR dredging", "relevance")):
+        everything = searcher.search(SearchRequest(q=q, sort=sort, page_size=100))
+        total, hits = searcher.matches(SearchRequest(q=q, sort=sort, page=2, page_size=1), 3)
+        assert total == everything["total"] > 3
+        assert ([(hit["document"], hit["paragraph"], hit["score"]) for hit in hits]
+                == [(hit["document"], hit["paragraph"], hit["score"])
+                    for hit in everything["hits"][:3]])
+        assert hits[0]["text"] == everything["hits"][0]["text"]
+
+
+def test_latest_matches_are_the_last_indexed_first(make_backend, tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", ["harbour.txt", "bridge.txt"])
+    backend = make_backend()
+    backend.update([corpus])
+    write_corpus(corpus, ["ferry.txt"])
+    backend.update([corpus])
+    searcher = backend.searcher()
+    eventually(lambda: total(searcher, "timetable") == 1)
+    latest = searcher.latest(SearchRequest(q=""), 3)
+    assert [(hit["document"], hit["paragraph"]) for hit in latest] == [
+        ("ferry.txt", 0), ("ferry.txt", 1), *[(hit["document"], hit["paragraph"])
+                                             for hit in latest[2:]]]
+    assert latest[2]["document"] in {"harbour.txt", "bridge.txt"}
+    assert latest[0]["indexed"] > latest[2]["indexed"] and latest[0]["hash"]
+    only = searcher.latest(SearchRequest(q="steel"), 5)
+    assert [hit["document"] for hit in only] == ["bridge.txt"]
+
+
+def _on_two_shards(stem: str, count: int) -> list[str]:
+    """File names stem-N.txt, the first two on different shards of a two-shard index."""
+    from search.cluster import shard_of
+
+    names = [f"{stem}-{n}.txt" for n in range(20)]
+    first = names[0]
+    other = next(name for name in names if shard_of(name, 2) != shard_of(first, 2))
+    rest = [name for name in names if name not in (first, other)]
+    return [first, other, *rest][:count]
+
+
+ROADS = _on_two_shards("roads", 3)
+ROAD_QUOTES = [
+    '"The resurfacing of the coast road will take two weeks," said Tomas Okafor, chief '
+    'engineer at the Linmouth Roads Agency.',
+    '"We will reopen the tunnel on Friday," said Tomas Okafor, chief engineer at the '
+    'Linmouth Roads Agency.',
+    '"Cyclists can use the old towpath meanwhile," said Ines Moreau, spokeswoman for the '
+    'Linmouth Roads Agency.',
+]
+
+
+def write_roads(folder: Path) -> Path:
+    """Three statements for the Linmouth Roads Agency, on both shards of a 2-shard index."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, quote in zip(ROADS, ROAD_QUOTES, strict=True):
+        (folder / name).write_text(f"Roads update\n\nJune 1, 2021\n\n{quote}\n",
+                                   encoding="utf-8")
+    return folder
+
+
+def test_profiles_count_over_every_shard(make_backend, tmp_path):
+    backend = make_backend()
+    backend.update([write_roads(tmp_path / "corpus")])
+    searcher = backend.searcher()
+    assert searcher.affiliations("Tomas Okafor") == {
+        "values": [("Linmouth Roads Agency", 2)], "scanned": 2, "total": 2}
+    people = searcher.spokespeople("Linmouth Roads Agency")
+    assert people["values"] == [("Tomas Okafor", 2, "chief engineer"),
+                                ("Ines Moreau", 1, "spokeswoman")]
+    assert (people["scanned"], people["total"]) == (3, 3)
+    assert searcher.affiliations("Nobody Known") == {"values": [], "scanned": 0, "total": 0}
+
+
+def test_the_document_facet_is_exact_and_bounded(make_backend, tmp_path):
+    from search.query import FACET_LIMIT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lengths = {}
+    for number in range(FACET_LIMIT + 5):
+        name = f"beacon-{number:03}.txt"
+        lengths[name] = number % 3 + 1
+        paragraphs = [f"Beacon {number} was lit at dusk, watch {part}."
+                      for part in range(lengths[name])]
+        (corpus / name).write_text("Beacon log\n\n" + "\n\n".join(paragraphs) + "\n",
+                                   encoding="utf-8")
+    backend = make_backend()
+    backend.update([corpus])
+    searcher = backend.searcher()
+    result = searcher.search(SearchRequest(q="beacon"))
+    shown = result["facets"]["document"]
+    assert result["facet_sizes"]["document"] == len(lengths)
+    assert len(shown) == FACET_LIMIT
+    assert all(count == lengths[name] for name, count in shown.items())
+    assert {name for name, length in lengths.items() if length > 1} <= shown.keys()
+    left_out = next(name for name in lengths if name not in shown)
+    chosen = searcher.search(SearchRequest(q="beacon", documents=[left_out]))
+    assert chosen["facets"]["document"][left_out] == lengths[left_out]
+    assert len(chosen["facets"]["document"]) == FACET_LIMIT + 1
+    assert chosen["total"] == lengths[left_out]
+
+
+def test_web_pages_read_through_the_backend(make_backend, tmp_path):
+    from search.cli import app_config
+    from web import create_app
+
+    corpus = write_roads(write_corpus(tmp_path / "corpus"))
+    backend = make_backend()
+    backend.update([corpus])
+    app = create_app({**app_config(backend, corpus), "TESTING": True})
+    client = app.test_client()
+    page = client.get("/documents/bridge.txt?q=steel")
+    assert page.status_code == 200
+    assert "<mark>steel</mark>" in page.get_data(as_text=True)
+    assert client.get("/api/documents/bridge.txt").get_json()["title"] == (
+        "Bridge repairs delayed again")
+    assert client.get("/documents/missing.txt").status_code == 404
+    speaker = client.get("/speakers/Tomas Okafor").get_data(as_text=True)
+    assert "Linmouth Roads Agency" in speaker and "resurfacing" in speaker
+    organisation = client.get("/organisations/Linmouth Roads Agency").get_data(as_text=True)
+    assert "Tomas Okafor" in organisation and "Ines Moreau" in organisation
+    export = client.get("/export.csv?q=harbour")
+    assert export.headers["X-Docsearch-Total"] == "2"
+    assert len(export.get_data(as_text=True).strip().splitlines()) == 3  # header and 2 rows
+    feed = client.get("/search.atom?q=harbour").get_data(as_text=True)
+    assert feed.count("<entry>") == 2
+    chips = client.get("/?document=bridge.txt").get_data(as_text=True)
+    assert "Bridge repairs delayed again" in chips

@@ -13,6 +13,7 @@ import pytest
 from whoosh.query import Term
 
 from search.cli import progress_line
+from search.engine import WhooshBackend
 from search.index import DOCUMENT, TEXT_FIELD, LiveIndex, open_index
 from search.watch import CorpusWatcher
 
@@ -128,7 +129,7 @@ def test_watch_indexes_new_changed_and_deleted_files(corpus: Path, tmp_path: Pat
 def test_a_live_searcher_follows_a_watched_corpus(corpus: Path, tmp_path: Path):
     """What `docsearch serve --watch` runs: the watcher thread plus the app's LiveIndex."""
     index_dir = tmp_path / "ix"
-    watcher = CorpusWatcher(corpus, index_dir)
+    watcher = CorpusWatcher(corpus, WhooshBackend(index_dir))
     watcher.start()
     live = LiveIndex(index_dir)
     try:

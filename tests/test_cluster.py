@@ -5,10 +5,16 @@ Skipped when Ray is not installed (pip install 'docsearch[cluster]'; the test ex
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,6 +31,10 @@ from search import cluster as cluster_module  # noqa: E402
 from search.cluster import ClusterBackend, read_manifest, shard_of  # noqa: E402
 from search.engine import WhooshBackend  # noqa: E402
 from search.query import SearchRequest  # noqa: E402
+
+from .waiting import wait_for  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
 
 PARAGRAPHS = 1500  # the benchmark corpus, small: CI has two cores
 QUERIES = 80  # of the benchmark workload's 240
@@ -286,8 +296,6 @@ def test_a_shard_is_pinned_to_the_node_offering_its_resource():
 
 
 def test_cli_indexes_and_queries_the_cluster(ray_cluster, tmp_path, capsys, monkeypatch):
-    import json
-
     from search.cli import main
 
     # A loaded machine may take more than the default 10 s to open a cold shard.
@@ -306,3 +314,108 @@ def test_cli_indexes_and_queries_the_cluster(ray_cluster, tmp_path, capsys, monk
     found = json.loads(capsys.readouterr().out)
     assert (found["total"], found["missing_shards"]) == (2, [])
     assert read_manifest(Path(index))["shards"] == 2
+    outside = tmp_path / "quay.txt"
+    outside.write_text("Quay\n\nThe estuary quay was dredged.\n")
+    assert main(["add", str(outside), "--corpus", str(corpus), "--index", index,
+                 "--cluster", ray_cluster.address]) == 0
+    assert "added 1" in capsys.readouterr().out and (corpus / "quay.txt").exists()
+    assert main(["query", "estuary", "--index", index, "--cluster", ray_cluster.address,
+                 "--format", "csv", "--sort", "oldest"]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert rows[0].startswith("document,paragraph") and len(rows) == 4
+    assert {row.split(",")[0] for row in rows[1:]} == {"tide.txt", "mill.txt", "quay.txt"}
+
+
+def test_cli_watch_routes_an_added_and_a_deleted_file_to_their_shards(ray_cluster, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    names = [f"buoy-{n}.txt" for n in range(4)]
+    for number, name in enumerate(names):
+        (corpus / name).write_text(f"Buoy {number}\n\nThe harbour buoy {number} was "
+                                   "repainted red.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    env = {**os.environ, "DOCSEARCH_SHARD_TIMEOUT_S": "120"}
+    watch = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "watch", "--corpus", str(corpus), "--index",
+         str(index), "--cluster", ray_cluster.address, "--shards", str(SHARDS)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    backend = ClusterBackend(index, address=None, timeout=120.0)
+    try:
+        def indexed() -> bool:
+            """The first sync committed every file."""
+            return read_manifest(index) is not None and sum(map(len, shard_documents(
+                backend))) == len(names)
+
+        wait_for(indexed, timeout=180)
+        (corpus / names[0]).unlink()
+        (corpus / "late.txt").write_text("Late buoy\n\nA storm tore the late buoy loose.\n",
+                                         encoding="utf-8")
+
+        def routed() -> bool:
+            """The new file is on its shard and the deleted one on none."""
+            held = shard_documents(backend)
+            return ("late.txt" in held[shard_of("late.txt", SHARDS)]
+                    and all(names[0] not in ids for ids in held))
+
+        wait_for(routed, timeout=180)
+        searcher = backend.searcher()
+        found = searcher.search(SearchRequest(q="storm"))
+        assert [hit["document"] for hit in found["hits"]] == ["late.txt"]
+        assert found["missing_shards"] == []
+        assert searcher.search(SearchRequest(q="buoy"))["total"] == len(names)
+        assert searcher.document(names[0]) == []
+    finally:
+        watch.send_signal(signal.SIGINT)
+        out, err = watch.communicate(timeout=60)
+    assert "watching" in err, err
+    assert "added 4" in out and "added 1" in out and "removed 1" in out, out
+
+
+def served(args: list[str]) -> tuple[subprocess.Popen, str]:
+    """`docsearch serve ARGS --port 0` in a new process; (the process, its base URL)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "serve", "--port", "0", *args], cwd=REPO,
+        env={**os.environ, "DOCSEARCH_SHARD_TIMEOUT_S": "120"}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True)
+    found: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stderr:
+            if match := re.search(r"serving (http://\S+?)/? ", line):
+                found.append(match[1])
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    ready.wait(180)
+    if not found:
+        process.kill()
+        pytest.fail("docsearch serve did not start")
+    return process, found[0]
+
+
+def test_cli_serve_watch_over_the_cluster_shows_new_documents(ray_cluster, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kiln.txt").write_text("Kiln\n\nThe pottery kiln was fired at dawn.\n")
+    (corpus / "wharf.txt").write_text("Wharf\n\nPottery crates waited on the wharf.\n")
+    process, url = served(["--watch", "--corpus", str(corpus), "--index",
+                           str(tmp_path / "index"), "--cluster", ray_cluster.address])
+
+    def found(query: str) -> dict:
+        with urllib.request.urlopen(f"{url}/api/search?q={query}", timeout=120) as response:
+            return json.load(response)
+
+    try:
+        first = found("pottery")
+        assert (first["total"], first["missing_shards"]) == (2, [])
+        (corpus / "glaze.txt").write_text("Glaze\n\nA new pottery glaze turned blue.\n")
+        wait_for(lambda: found("pottery")["total"] == 3, timeout=180)
+        (corpus / "kiln.txt").unlink()
+        wait_for(lambda: found("pottery")["total"] == 2, timeout=180)
+        with urllib.request.urlopen(f"{url}/documents/glaze.txt?q=glaze", timeout=120) as page:
+            assert "<mark>glaze</mark>" in page.read().decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)

@@ -18,9 +18,11 @@ from whoosh.query import Term
 
 import search.documents
 import search.index
+import search.records
 import search.sync
 from search import watch
 from search.cli import main
+from search.engine import WhooshBackend
 from search.index import DOCUMENT, TEXT_FIELD, open_index
 from search.sync import update_index
 from search.watch import CorpusWatcher
@@ -66,7 +68,7 @@ class Explosive:
                 raise RuntimeError("the parser fell over")
             return real(path, *args, **kwargs)
 
-        for module in (search.documents, search.index, search.sync):
+        for module in (search.documents, search.records, search.sync):
             monkeypatch.setattr(module, "read_document", read)
         real_all = search.documents.read_documents
 
@@ -75,7 +77,7 @@ class Explosive:
                 raise RuntimeError("the parser fell over")
             return real_all(path, *args, **kwargs)
 
-        for module in (search.documents, search.index):
+        for module in (search.documents, search.records):
             monkeypatch.setattr(module, "read_documents", read_all)
 
 
@@ -119,7 +121,7 @@ def test_add_and_extract_skip_a_document_that_raises(corpus, tmp_path, explosive
 def test_a_watcher_starts_past_a_bad_document_and_retries_it_when_it_changes(
         corpus, tmp_path, explosive):
     index_dir = tmp_path / "ix"
-    watcher = CorpusWatcher(corpus, index_dir, wait=30)
+    watcher = CorpusWatcher(corpus, WhooshBackend(index_dir, wait=30))
     report = watcher.start()
     try:
         assert [Path(path).name for path, _ in report.skipped] == ["bad.txt"]
@@ -136,7 +138,8 @@ def test_a_watcher_survives_an_unexpected_error_in_a_sync(corpus, tmp_path, monk
     index_dir = tmp_path / "ix"
     monkeypatch.setattr(watch, "RETRY_S", 0.2)
     failures = []
-    real = watch.update_index
+    backend = WhooshBackend(index_dir, wait=30)
+    real = backend.update
 
     def flaky(*args, **kwargs):
         if kwargs.get("only") is not None and not failures:
@@ -144,9 +147,9 @@ def test_a_watcher_survives_an_unexpected_error_in_a_sync(corpus, tmp_path, monk
             raise RuntimeError("something unforeseen")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(watch, "update_index", flaky)
+    monkeypatch.setattr(backend, "update", flaky)
     errors: list[Exception] = []
-    watcher = CorpusWatcher(corpus, index_dir, wait=30, on_error=errors.append)
+    watcher = CorpusWatcher(corpus, backend, on_error=errors.append)
     watcher.start()
     try:
         write_doc(corpus / "late.txt", "Late", ["Lateword arrives."])
@@ -242,7 +245,7 @@ def test_a_watcher_indexes_again_once_disk_space_is_freed(corpus, tmp_path, disk
     (corpus / "bad.txt").unlink()
     monkeypatch.setattr(watch, "RETRY_S", 0.2)
     errors: list[Exception] = []
-    watcher = CorpusWatcher(corpus, index_dir, wait=30, on_error=errors.append)
+    watcher = CorpusWatcher(corpus, WhooshBackend(index_dir, wait=30), on_error=errors.append)
     watcher.start()
     try:
         disk.capacity = disk.used() + 2000
@@ -269,7 +272,7 @@ def test_a_file_changed_while_it_is_indexed_is_not_left_stale(corpus, tmp_path, 
             write_doc(path, "Good", ["Editedword replaces it."])
         return real(doc_path, *args, **kwargs)
 
-    monkeypatch.setattr(search.index, "read_documents", read_after_an_edit)
+    monkeypatch.setattr(search.records, "read_documents", read_after_an_edit)
     update_index([corpus], index_dir)
     assert documents_with(index_dir, "editedword") == {"good.txt"}
     path.write_bytes(original)  # changed back: must be seen as a change

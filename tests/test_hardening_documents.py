@@ -30,8 +30,9 @@ from search.documents import (
     read_document,
 )
 from search.errors import DocumentError
-from search.index import IndexReport, document_records, open_index
+from search.index import IndexReport, open_index
 from search.query import SearchRequest, search
+from search.records import document_records
 from search.sync import update_index
 
 READER = settings(max_examples=100, deadline=None,

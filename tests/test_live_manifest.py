@@ -161,3 +161,79 @@ def test_a_segment_rewritten_since_the_table_is_not_trusted(corpus, tmp_path, co
     counted.clear()
     assert update_index([corpus], index_dir).unchanged == 5
     assert len(counted) == 5
+
+
+def table_identity(index_dir: Path) -> tuple[int, int]:
+    st = os.stat(index_dir / manifest.MANIFEST_FILE)
+    return st.st_ino, st.st_mtime_ns
+
+
+def test_a_one_file_sync_appends_to_the_journal_instead_of_rewriting_the_table(
+        corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    whole = table_identity(index_dir)
+    changed = write_doc(corpus / "doc1.txt", "Report 1", "canals", age_ns=HOUR_NS // 4)
+    (corpus / "doc3.txt").unlink()
+    added = write_doc(corpus / "doc7.txt", "Report 7", "ferries")
+    forbid_index_scan(monkeypatch)
+    for path in (changed, corpus / "doc3.txt", added):
+        update_index([corpus], index_dir, only=[path])
+    assert table_identity(index_dir) == whole  # never written again
+    lines = (index_dir / manifest.JOURNAL_FILE).read_text("utf-8").splitlines()
+    assert len(lines) == 3
+    manifest._WRITTEN.clear()  # as another process would: read the table and its journal
+    ix = open_index(index_dir)
+    table = manifest.load(index_dir, ix.latest_generation())
+    assert table.documents == INDEX_SCAN(ix)
+    assert "doc3.txt" not in table.documents and "doc3.txt" not in table.stats
+    assert set(table.stats) == {"doc0.txt", "doc1.txt", "doc2.txt", "doc4.txt", "doc7.txt"}
+
+
+def test_a_long_journal_is_folded_into_the_table(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    monkeypatch.setattr(manifest, "JOURNAL_SHARE", 0.0)  # any journal counts as long
+    monkeypatch.setattr(manifest, "JOURNAL_MIN_BYTES", 0)
+    whole = table_identity(index_dir)
+    update_index([corpus], index_dir, only=[write_doc(corpus / "a.txt", "A", "kilns")])
+    assert table_identity(index_dir) == whole and (index_dir / manifest.JOURNAL_FILE).exists()
+    update_index([corpus], index_dir, only=[write_doc(corpus / "b.txt", "B", "looms")])
+    assert table_identity(index_dir) != whole
+    assert not (index_dir / manifest.JOURNAL_FILE).exists()
+    manifest._WRITTEN.clear()
+    ix = open_index(index_dir)
+    assert manifest.load(index_dir, ix.latest_generation()).documents == INDEX_SCAN(ix)
+
+
+def test_a_torn_journal_line_is_not_trusted(corpus, tmp_path, counted):
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    update_index([corpus], index_dir, only=[write_doc(corpus / "a.txt", "A", "kilns")])
+    journal = index_dir / manifest.JOURNAL_FILE
+    journal.write_bytes(journal.read_bytes()[:-20])  # as a crash mid-append leaves it
+    manifest._WRITTEN.clear()
+    ix = open_index(index_dir)
+    assert manifest.load(index_dir, ix.latest_generation()) is None
+    counted.clear()
+    assert update_index([corpus], index_dir).unchanged == 6
+    assert len(counted) == 6  # read from the index once, then trusted again
+    assert manifest.load(index_dir, ix.latest_generation()).documents == INDEX_SCAN(ix)
+
+
+def test_a_folder_path_syncs_the_documents_under_it(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    write_doc(corpus / "new" / "deep" / "one.txt", "One", "quarries")
+    write_doc(corpus / "new" / "two.txt", "Two", "quarries")
+    forbid_index_scan(monkeypatch)
+    report = update_index([corpus], index_dir, only=[corpus / "new"])
+    assert report.added == 2
+    assert documents_with(index_dir, "quarri") == {"new/deep/one.txt", "new/two.txt"}
+    (corpus / "new" / "two.txt").unlink()
+    (corpus / "new" / "deep" / "one.txt").unlink()
+    (corpus / "new" / "deep").rmdir()
+    (corpus / "new").rmdir()
+    report = update_index([corpus], index_dir, only=[corpus / "new"])
+    assert report.removed == 2 and documents_with(index_dir, "quarri") == set()
+    assert documents_with(index_dir, "harbour") == {"doc0.txt"}  # the rest untouched

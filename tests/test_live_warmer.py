@@ -159,3 +159,28 @@ def test_old_commits_state_is_freed_once_requests_move_on(indexed):
         pool.close()
     gc.collect()
     assert matches.live_generations() <= baseline
+
+
+def test_a_new_commit_is_published_with_the_latest_searches_already_matched(indexed):
+    from web import create_app
+    from web.searcher import EXTENSION
+
+    corpus, index_dir = indexed
+    app = create_app({"INDEX_DIR": str(index_dir), "CORPUS_DIR": str(corpus),
+                      "TESTING": True})
+    pool = app.extensions[EXTENSION]
+    try:
+        client = app.test_client()
+        answer = client.get("/api/search", query_string={"q": '"committee notes"'})
+        assert answer.status_code == 200 and answer.get_json()["total"] == 32
+        first = pool.published().generation
+        write_doc(corpus, "late.txt", "harbours")
+        update_index([corpus], index_dir)
+        wait_until(lambda: pool.published().generation != first, "the new commit published")
+        warmed = match_index(pool.published().searcher).shared
+        assert any(key.startswith("Phrase('text', ['committe', 'note']")
+                   for key in warmed.walks)  # matched by the warmer, before any request
+        answer = client.get("/api/search", query_string={"q": '"committee notes"'})
+        assert answer.get_json()["total"] == 33
+    finally:
+        pool.close()

@@ -20,8 +20,9 @@ from urllib.parse import quote
 
 import pytest
 
-import web.views
-from search.index import build_index, open_index
+import search.query as query_module
+from search.index import open_index
+from search.sync import build_index
 from web import SECURITY_HEADERS, create_app
 
 from .conftest import CORPUS, REPO
@@ -125,7 +126,7 @@ def test_a_slow_search_does_not_stall_other_requests(corpus_index, monkeypatch):
     app = create_app({"TESTING": True, "INDEX_DIR": str(corpus_index)})
     hostile_running, normal_done = threading.Event(), threading.Event()
     finished: list[str] = []
-    real_search = web.views.search
+    real_search = query_module.search  # what the app's Whoosh searcher calls
 
     def search(searcher, request):
         if request.q == "hostile~2":  # still running until the normal request has ended
@@ -133,7 +134,7 @@ def test_a_slow_search_does_not_stall_other_requests(corpus_index, monkeypatch):
             normal_done.wait(timeout=20)
         return real_search(searcher, request)
 
-    monkeypatch.setattr(web.views, "search", search)
+    monkeypatch.setattr(query_module, "search", search)
 
     def fetch(name: str, query: str) -> None:
         response = app.test_client().get("/api/search", query_string={"q": query})

@@ -14,7 +14,8 @@ from bs4 import BeautifulSoup
 
 from search.documents import Document
 from search.extraction import DocumentFacts, ParagraphFacts
-from search.index import create_index, paragraph_records
+from search.index import create_index
+from search.records import paragraph_records
 from search.speakers import Person
 from web import SECURITY_HEADERS, create_app
 

@@ -13,9 +13,9 @@ from search.index import (
     TEXT_FIELDS,
     IndexReport,
     create_index,
-    document_records,
     text_analyzer,
 )
+from search.records import document_records
 from search.writer import ParagraphWriter, text_terms
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from search.index import build_index
+from search.sync import build_index
 
 from .conftest import CORPUS, SEED_IDS
 

@@ -49,7 +49,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web.views import nice_date
 
     app.url_map.converters["anypath"] = DocumentIdConverter
-    open_live_index(app)
+    if app.config.get("SEARCH_BACKEND") is None:  # else the backend follows its own index
+        open_live_index(app)
     register_error_pages(app)
     app.after_request(_security_headers)
     app.add_template_filter(nice_date)

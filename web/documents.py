@@ -9,12 +9,12 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 from search.documents import original_file
 from search.errors import QueryError
-from search.query import document_paragraphs, search
+from search.index import text_analyzer
+from web.backend import current_backend
 from web.params import first, read_state, search_request, state_url
 from web.profiles import speaker_profile
 from web.quotes import whole_quote_view
-from web.reading import analyzer_of, marked_paragraph, reading_context
-from web.searcher import current_searcher
+from web.reading import marked_paragraph, reading_context
 from web.views import pagination, paragraph_url, person_view, sort_options
 
 bp = Blueprint("documents", __name__)
@@ -23,7 +23,7 @@ SPEAKER_PAGE_SIZE = 50
 
 def document_data(document_id: str) -> dict | None:
     """A document as plain data (id, title, date, paragraphs), or None when it is not indexed."""
-    paragraphs = document_paragraphs(current_searcher(), document_id)
+    paragraphs = current_backend().document(document_id)
     if not paragraphs:
         return None
     first = paragraphs[0]
@@ -45,9 +45,8 @@ def document(doc_id: str):
     data = document_data(doc_id)
     if data is None:
         abort(404, description=f"There is no document {doc_id!r} in the index.")
-    searcher = current_searcher()
-    reading = reading_context(searcher, request.args)
-    analyzer = analyzer_of(searcher)
+    reading = reading_context(current_backend(), request.args)
+    analyzer = text_analyzer()
     paragraphs = [{"para": para, "anchor": f"p{para['paragraph']}",
                    "marked": marked_paragraph(para, reading["terms"], analyzer),
                    "people": [person_view(name, para) for name in para["speakers"]],
@@ -96,7 +95,7 @@ def speaker(name: str):
     except QueryError as exc:
         return render_template("speaker.html", name=name, error=str(exc))
     wanted.sort = first(state, "sort", "oldest")
-    result = search(current_searcher(), wanted)
+    result = current_backend().search(wanted)
     if result["total"] == 0:
         abort(404, description=f"Nobody called {name!r} is quoted in the indexed documents.")
     person = next((person_view(name, hit) for hit in result["hits"]
@@ -108,7 +107,7 @@ def speaker(name: str):
     return render_template(
         "speaker.html", name=name, person=person, result=result, items=items, error=None,
         organisations=list(result["facets"].get("organisation", {}).items())[:10],
-        documents=len(result["facets"].get("document", {})),
+        documents=result["facet_sizes"]["document"],
         search_url=state_url({"speaker": [name]}),
         pagination=pagination(state, result["page"], result["pages"], "documents.speaker",
                               name=name),

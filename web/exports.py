@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from search.errors import QueryError
-from search.export import EXPORT_LIMIT, FORMATS, export_search, export_text
-from search.feed import FEED_ENTRIES, atom_feed, latest_matches
+from search.export import EXPORT_LIMIT, FORMATS, Export, export_row, export_text
+from search.feed import FEED_ENTRIES, atom_feed
+from web.backend import current_backend
 from web.params import changed, read_state, search_request, state_url
-from web.searcher import current_searcher
 
 bp = Blueprint("exports", __name__)
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -28,7 +28,8 @@ def export_response(fmt: str) -> Response:
         raise QueryError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
     state = read_state(request.args)
     wanted = search_request(state, current_app.config["PAGE_SIZE"])
-    export = export_search(current_searcher(), wanted, absolute_link)
+    total, hits = current_backend().matches(wanted, EXPORT_LIMIT)
+    export = Export(total, [export_row(hit, absolute_link) for hit in hits], EXPORT_LIMIT)
     response = Response(export_text(export, fmt), mimetype=MEDIA_TYPES[fmt].split(";")[0])
     response.headers["Content-Type"] = MEDIA_TYPES[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="docsearch-export.{fmt}"'
@@ -57,7 +58,7 @@ def feed():
     """An Atom feed of the search: the paragraphs indexed most recently first, stable ids."""
     state = read_state(request.args)
     wanted = search_request(state, current_app.config["PAGE_SIZE"])
-    entries = latest_matches(current_searcher(), wanted, FEED_ENTRIES)
+    entries = current_backend().latest(wanted, FEED_ENTRIES)
     page = state_url(changed(state, page=None), _external=True)
     body = atom_feed(entries, title=feed_title(state), page_url=page, self_url=request.url,
                      link=absolute_link)

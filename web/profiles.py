@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from search.errors import QueryError
-from search.profiles import affiliations, spokespeople
-from search.query import search
+from web.backend import current_backend
 from web.histogram import histogram_view
 from web.params import first, read_state, search_request, state_url
 from web.quotes import whole_quote_view
-from web.searcher import current_searcher
 from web.views import pagination, paragraph_url, person_view, sort_options
 
 bp = Blueprint("organisations", __name__)
@@ -21,7 +19,7 @@ PROFILE_SORTS = ("newest", "oldest")
 def speaker_profile(name: str, result: dict) -> dict:
     """What a speaker page adds to their statements: a timeline per month (each bar a search
     of what they said then) and the organisations they spoke for."""
-    spoke_for = affiliations(current_searcher(), name)
+    spoke_for = current_backend().affiliations(name)
     return {
         "timeline": histogram_view(result.get("histogram"), {"speaker": [name]}),
         "spoke_for": [{"name": org, "count": count,
@@ -44,11 +42,11 @@ def organisation(name: str):
     except QueryError as exc:
         return render_template("organisation.html", name=name, error=str(exc))
     wanted.sort = first(state, "sort", "newest")
-    searcher = current_searcher()
-    result = search(searcher, wanted)
+    backend = current_backend()
+    result = backend.search(wanted)
     if result["total"] == 0:
         abort(404, description=f"No indexed paragraph names the organisation {name!r}.")
-    people = spokespeople(searcher, name)
+    people = backend.spokespeople(name)
     items = [{"hit": hit, "url": paragraph_url(hit["document"], hit["paragraph"]),
               "people": [person_view(other, hit) for other in hit["speakers"]],
               "quotes": whole_quote_view(hit)} for hit in result["hits"]]

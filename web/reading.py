@@ -9,20 +9,19 @@ from markupsafe import Markup
 from whoosh import highlight
 
 from search.errors import QueryError
-from search.index import TEXT_FIELD
-from search.query import MarkFormatter, highlight_terms, parse_query
+from search.query import MarkFormatter
 from web.params import first, read_state, state_url
 from web.quotes import quote_view
 
 
-def reading_context(searcher, args: Mapping) -> dict:
+def reading_context(searching, args: Mapping) -> dict:
     """The search state a document link carries: the link back to that search (None when
-    there is none) and the query words to mark."""
+    there is none) and the query words to mark (searching is a search.engine searcher)."""
     state = read_state(args)
     terms: frozenset[str] = frozenset()
     if q := first(state, "q"):
         try:
-            terms = highlight_terms(searcher, parse_query(searcher, q))
+            terms = searching.marked_words(q)
         except QueryError:
             terms = frozenset()
     return {"back_url": state_url(state) if state else None, "terms": terms}
@@ -39,8 +38,3 @@ def marked_paragraph(para: dict, terms: frozenset[str], analyzer) -> Markup:
     if not marked:
         marked = html.escape(text, quote=False)
     return quote_view({**para, "snippet": marked})["snippet"]
-
-
-def analyzer_of(searcher):
-    """The analyzer of the paragraph text field (to find the query's words in a paragraph)."""
-    return searcher.schema[TEXT_FIELD].analyzer

@@ -7,23 +7,28 @@ import logging
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from whoosh.searching import Searcher
 
 from search.errors import DocsearchError, IndexStateError
 from search.index import LiveIndex, open_index, reading
-from search.matches import carry_postings, release_state
-from search.query import warm_up
+from search.matches import Deadline, carry_postings, release_state
+from search.query import SearchRequest, matching, warm_up
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "docsearch.index"
 IDLE_KEPT = 16  # searchers kept open for the next requests (waitress runs 8 threads)
 POLL_S = 0.1  # how often the warmer looks for a new commit
+CARRY_S = 0.25  # at most this long reading the postings the previous commit used, then
+REPLAY_S = 0.5  # at most this long matching the latest searches on a new commit
+RECENT_KEPT = 64  # distinct searches remembered for that
+SEARCH_ENDPOINTS = frozenset({"api.search", "search.index"})
 
 
 def searcher_generation(live: LiveIndex) -> int:
@@ -134,6 +139,7 @@ class SearcherPool:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._warming = threading.Lock()  # one warm-up at a time
+        self._recent: OrderedDict[bytes, SearchRequest] = OrderedDict()  # newest last
 
     def index(self):
         """The open index (IndexStateError while there is none)."""
@@ -165,19 +171,51 @@ class SearcherPool:
             with reading(Path(self.index_dir)):
                 if current is not None and ix.latest_generation() == current.generation:
                     return False
+                began = time.perf_counter()
                 searcher = ix.searcher()
                 try:
                     self.warm(searcher)
-                    if current is not None:
-                        carry_postings(current.searcher, searcher)
+                    warmed = time.perf_counter()
+                    carried = 0 if current is None else carry_postings(current.searcher,
+                                                                       searcher, CARRY_S)
+                    replayed = 0 if current is None else self.replay(searcher, REPLAY_S)
                 except BaseException:
                     searcher.close()
                     raise
             self._version = Version(_generation_of(searcher), searcher)
+            log.debug("published generation %d in %.3f s (warm-up %.3f s, %d terms carried, "
+                      "%d searches replayed)", self._version.generation,
+                      time.perf_counter() - began, warmed - began, carried, replayed)
         if current is not None:
             release_state(current.searcher)
             current.searcher.close()
         return True
+
+    def note_search(self, key: bytes, search_request: SearchRequest) -> None:
+        """Remember a search a request ran (key: its query string), for replay()."""
+        with self._lock:
+            self._recent[key] = search_request
+            self._recent.move_to_end(key)
+            while len(self._recent) > RECENT_KEPT:
+                self._recent.popitem(last=False)
+
+    def replay(self, searcher, seconds: float) -> int:
+        """Match the latest searches on searcher, newest first, for at most `seconds`, so
+        that what they need (postings, phrase and range results, expanded words) is in its
+        engine state before requests use it; how many were matched."""
+        with self._lock:
+            recent = list(self._recent.values())[::-1]
+        deadline = Deadline(seconds)
+        done = 0
+        for search_request in recent:
+            if deadline.expired():
+                break
+            try:
+                matching(searcher, search_request, deadline)
+            except DocsearchError:  # a bad or (for the time left) too slow query
+                continue
+            done += 1
+        return done
 
     def acquire(self) -> LiveIndex:
         """A LiveIndex for this request only; IndexStateError while there is no usable index."""
@@ -264,8 +302,22 @@ def current_searcher():
     searcher = g.get("docsearch_searcher")
     if searcher is None:
         live = g.get("docsearch_live")
+        pool = current_app.extensions[EXTENSION]
         if live is None:
-            live = current_app.extensions[EXTENSION].acquire()
+            live = pool.acquire()
             g.docsearch_live = live
         searcher = g.docsearch_searcher = live.searcher()
+        if request and request.endpoint in SEARCH_ENDPOINTS:
+            _note_search(pool)
     return searcher
+
+
+def _note_search(pool: SearcherPool) -> None:
+    """Tell the pool the search this request runs, for its warmer to replay."""
+    from web.params import read_state, search_request
+
+    try:
+        wanted = search_request(read_state(request.args), current_app.config["PAGE_SIZE"])
+    except DocsearchError:  # the request itself reports it
+        return
+    pool.note_search(request.query_string, wanted)

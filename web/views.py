@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import current_app, url_for
 
 from search.errors import QueryError
-from search.index import DOCUMENT, TITLE
-from search.query import MAX_PAGE, SORTS, search
+from search.query import MAX_PAGE, SORTS
+from web.backend import current_backend
 from web.exports import export_links
 from web.facets import facet_results, month_label
 from web.histogram import histogram_view
@@ -26,7 +27,6 @@ from web.params import (
 from web.query_feedback import corrected_range, query_notes
 from web.quotes import quote_view
 from web.search_tools import search_tools
-from web.searcher import current_searcher
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 CHIP_LABELS = {"speaker": "Speaker", "organisation": "Organisation", "document": "Document",
@@ -41,27 +41,16 @@ FLAG_LABELS = {"quotes": "quoted paragraphs", "undated": "undated"}
 
 def run_search(state: State) -> dict:
     """The search() result for a URL state; QueryError for bad parameters or queries."""
-    request = search_request(state, current_app.config["PAGE_SIZE"])
-    if (backend := current_app.config.get("SEARCH_BACKEND")) is not None:
-        return backend.search(request)  # a search.engine searcher (the sharded index)
-    return search(current_searcher(), request)
+    return current_backend().search(search_request(state, current_app.config["PAGE_SIZE"]))
 
 
-def title_finder():
-    """A function giving a document's title, over the app's searcher or backend."""
-    if (backend := current_app.config.get("SEARCH_BACKEND")) is not None:
-        def from_backend(document_id: str) -> str:
-            paragraphs = backend.document(document_id)
-            return (paragraphs[0].get("title") if paragraphs else None) or document_id
-        return from_backend
-    searcher = current_searcher()
-    return lambda document_id: document_title(searcher, document_id)
-
-
-def document_title(searcher, document_id: str) -> str:
-    """A document's title from the index (its id when it has none or is unknown)."""
-    stored = searcher.document(**{DOCUMENT: document_id})
-    return (stored or {}).get(TITLE) or document_id
+def title_finder(result: dict | None, state: State) -> Callable[[str], str]:
+    """A function giving the title of each document a page names (the result's document
+    facet and the state's document filters, looked up at once), else the id."""
+    wanted = {*(result or {}).get("facets", {}).get("document", {}),
+              *state.get("document", []), *state.get("not_document", [])}
+    found = current_backend().titles(sorted(wanted)) if wanted else {}
+    return lambda document_id: found.get(document_id) or document_id
 
 
 def search_context(state: State) -> dict:
@@ -80,11 +69,11 @@ def search_context(state: State) -> dict:
         result = run_search(state)
     except QueryError as exc:
         context["error"] = str(exc)
-        context["chips"] = chips(state, lambda value: value)
+        context["chips"] = chips(state, title_finder(None, state))
         context["clear_url"] = state_url({"q": state["q"]} if state.get("q") else {})
         context["facets"] = facets_without_query(state)
         return context
-    titles = title_finder()
+    titles = title_finder(result, state)
     config = current_app.config
     context.update(
         result=result,
@@ -115,7 +104,7 @@ def facets_without_query(state: State) -> list[dict] | None:
     except QueryError:
         return None
     config = current_app.config
-    return facet_results(result["facets"], state, title_finder(),
+    return facet_results(result["facets"], state, title_finder(result, state),
                          config["FACET_SIZE"], config["FACET_MORE"], result.get("facet_sizes"))
 
 
