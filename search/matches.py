@@ -10,10 +10,12 @@ used terms are cached per reader within a memory budget.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import logging
 import os
+import pickle
 import re
 import threading
 import time
@@ -25,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3PerDocReader
 from whoosh.matching import WrappingMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 CACHE_BYTES = 128 * 1024 * 1024  # whole-index posting arrays kept per Generation
 SEGMENT_CACHE_BYTES = 384 * 1024 * 1024  # per-segment arrays kept across commits
 WALK_CACHE_SIZE = 256  # phrase and range results kept per reader
+SPARSE_SCORING = 16  # rank fewer than 1/16 of the paragraphs by looking each one up
+LOOKUP_COST = 8  # ... in a term's postings, unless it has 8 times more postings than them
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
@@ -77,10 +81,65 @@ def checked(items: Iterable, deadline: Deadline) -> Iterator:
 
 
 class Postings(NamedTuple):
-    """One term's postings as arrays: global document numbers and term frequencies."""
+    """One term's postings, segment by segment (the segment cache's own arrays, not a copy):
+    for each segment holding the term, its first global document number, the segment's own
+    document numbers (ascending) and term frequencies; and, once the term has been ranked
+    by, each paragraph's BM25F score for it (before the query's boost)."""
 
-    ids: np.ndarray
-    weights: np.ndarray
+    offsets: tuple[int, ...]
+    local_ids: tuple[np.ndarray, ...]
+    weights: tuple[np.ndarray, ...]
+    scores: tuple[np.ndarray, ...] | None = None
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The global document numbers, ascending (a new array)."""
+        if not self.offsets:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([ids.astype(np.int64) + offset
+                               for offset, ids in zip(self.offsets, self.local_ids, strict=True)])
+
+    def mark(self, mask: np.ndarray) -> None:
+        """Set mask at the postings' paragraphs."""
+        for offset, ids in zip(self.offsets, self.local_ids, strict=True):
+            mask[offset:][ids] = True
+
+
+class Selection:
+    """A set of paragraphs (a mask) with their numbers found once and shared by whatever
+    counts or ranks over it; past half the paragraphs, the numbers of those outside it,
+    fewer to count (counts over it are then all counts minus the counts outside)."""
+
+    def __init__(self, mask: np.ndarray, inside: np.ndarray | None = None):
+        self.mask = mask
+        self._inside = inside
+        self.count = len(inside) if inside is not None else int(np.count_nonzero(mask))
+        self._outside: np.ndarray | None = None
+        self.tallies: dict[int, np.ndarray] = {}  # id(Column) -> its tally over these
+
+    def dense(self) -> bool:
+        """Whether more than half of all paragraphs are in it."""
+        return self.count * 2 > len(self.mask)
+
+    def inside(self) -> np.ndarray:
+        """The numbers of its paragraphs, ascending."""
+        if self._inside is None:
+            self._inside = np.flatnonzero(self.mask)
+        return self._inside
+
+    def outside(self) -> np.ndarray:
+        """The numbers of the paragraphs not in it, ascending."""
+        if self._outside is None:
+            self._outside = np.flatnonzero(~self.mask)
+        return self._outside
+
+
+def selection(paragraphs: np.ndarray | Selection, where: np.ndarray | None = None
+              ) -> Selection:
+    """paragraphs as a Selection (where, if given, is np.flatnonzero(paragraphs))."""
+    if isinstance(paragraphs, Selection):
+        return paragraphs
+    return Selection(paragraphs, where)
 
 
 class Column:
@@ -88,43 +147,85 @@ class Column:
 
     def __init__(self, values: list[str], docs: np.ndarray, value_ids: np.ndarray, size: int):
         self.values = values
-        self.docs = docs
-        self.value_ids = value_ids
         self.size = size
         # Per paragraph, 1 + the id of its first value in sorted order (0: none); and the
-        # (paragraph, value id) pairs beyond each paragraph's first value.
-        self.first = np.zeros(size, dtype=np.int64)
+        # (paragraph, value id) pairs beyond each paragraph's first value. Only these are
+        # kept (the pairs are not): they are what counting reads.
+        self.first = np.zeros(size, dtype=np.int32 if len(values) < 2**31 - 1 else np.int64)
         self.first[docs[::-1]] = value_ids[::-1] + 1
         extra = value_ids + 1 != self.first[docs]
         self._extra_docs, self._extra_ids = docs[extra], value_ids[extra]
         self._positions: dict[str, int] | None = None
+        self._first_everywhere: np.ndarray | None = None
+        self._through: tuple[Column, np.ndarray] | None = None
+        self.through_tried = False
 
-    def tally(self, mask: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
-        """How many paragraphs in mask have each value (by value id); where, if given, is
-        np.flatnonzero(mask), which callers counting several facets compute once.
+    def count_through(self, documents: Column) -> bool:
+        """Count this field through the counts of documents when every paragraph's value is
+        its document's (a document's date gives its year and month): then a weighted count
+        over documents replaces one over paragraphs. Whether that holds."""
+        self.through_tried = True
+        if (len(self._extra_docs) or len(documents._extra_docs)
+                or len(documents.first) != len(self.first)):
+            return False
+        of_document = np.zeros(len(documents.values) + 1, dtype=np.int64)
+        of_document[documents.first] = self.first
+        if of_document[0] != 0 or not np.array_equal(of_document[documents.first], self.first):
+            return False
+        self._through = (documents, of_document[1:])
+        return True
+
+    def tally(self, paragraphs: np.ndarray | Selection, where: np.ndarray | None = None
+              ) -> np.ndarray:
+        """How many of the paragraphs (a mask or a Selection) have each value (by value
+        id); where, if given, is np.flatnonzero(mask).
 
         Each paragraph's first value is counted by indexing a per-paragraph array with the
-        matching paragraphs' numbers (a boolean selection over a million entries is several
-        times slower); the few further values of multi-valued paragraphs are counted apart.
+        paragraphs' numbers (a boolean selection over a million entries is several times
+        slower), or, for a dense selection, with the numbers of the paragraphs outside it;
+        the few further values of multi-valued paragraphs are counted apart.
         """
-        if where is None:
-            where = np.flatnonzero(mask)
-        tally = np.bincount(self.first[where], minlength=len(self.values) + 1)[1:]
+        chosen = selection(paragraphs, where)
+        if (found := chosen.tallies.get(id(self))) is not None:
+            return found
+        bins = len(self.values) + 1
+        if self._through is not None:
+            documents, of_document = self._through
+            tally = np.bincount(of_document, weights=documents.tally(chosen),
+                                minlength=bins)[1:].astype(np.int64)
+        elif chosen.dense():
+            tally = self._everywhere() - np.bincount(self.first[chosen.outside()],
+                                                     minlength=bins)[1:]
+        else:
+            tally = np.bincount(self.first[chosen.inside()], minlength=bins)[1:]
         if len(self._extra_docs):
-            tally += np.bincount(self._extra_ids[mask[self._extra_docs]],
+            tally += np.bincount(self._extra_ids[chosen.mask[self._extra_docs]],
                                  minlength=len(self.values))
+        chosen.tallies[id(self)] = tally
         return tally
 
-    def counts(self, mask: np.ndarray, limit: int | None = None, keep: Iterable[str] = (),
-               where: np.ndarray | None = None) -> tuple[dict[str, int], int]:
-        """The most frequent values among paragraphs in mask (at most limit, plus those in
-        keep), most frequent first; and how many distinct values the paragraphs have."""
+    def _everywhere(self) -> np.ndarray:
+        """The first-value counts over every paragraph."""
+        if self._first_everywhere is None:
+            self._first_everywhere = np.bincount(self.first,
+                                                 minlength=len(self.values) + 1)[1:]
+        return self._first_everywhere
+
+    def counts(self, paragraphs: np.ndarray | Selection, limit: int | None = None,
+               keep: Iterable[str] = (), where: np.ndarray | None = None
+               ) -> tuple[dict[str, int], int]:
+        """The most frequent values among the paragraphs (a mask or a Selection; at most
+        limit, plus those in keep), most frequent first; and how many distinct values the
+        paragraphs have."""
         if not self.values:
             return {}, 0
-        tally = self.tally(mask, where)
+        tally = self.tally(paragraphs, where)
         found = np.flatnonzero(tally)
-        if limit is not None and len(found) > limit:
-            top = found[np.argpartition(-tally[found], limit - 1)[:limit]]
+        if limit is not None and len(found) > limit:  # the top limit, ties at the cut by value
+            counted = tally[found]
+            cut = counted[np.argpartition(-counted, limit - 1)[limit - 1]]
+            above = found[counted > cut]
+            top = np.concatenate([above, found[counted == cut][:limit - len(above)]])
         else:
             top = found
         top = top[np.lexsort((top, -tally[top]))]
@@ -301,10 +402,10 @@ class SegmentCache:
         with self.lock:
             if key not in self.entries:
                 self.entries[key] = found
-                self.nbytes += sum(array.nbytes for array in found)
+                self.nbytes += sum(array.nbytes for array in found if array is not None)
             while self.nbytes > self.budget and len(self.entries) > 1:
                 _, dropped = self.entries.popitem(last=False)
-                self.nbytes -= sum(array.nbytes for array in dropped)
+                self.nbytes -= sum(array.nbytes for array in dropped if array is not None)
         return found
 
     def keep_only(self, segment_ids: set) -> None:
@@ -357,7 +458,9 @@ class MatchIndex:
 
     def mask(self, q: wq.Query, deadline: Deadline = NO_DEADLINE) -> np.ndarray:
         """The live paragraphs matching q (a fresh array the caller may modify)."""
-        return self._mask(q, deadline) & self.live
+        found = self._mask(q, deadline)  # always a new array
+        found &= self.live
+        return found
 
     def _mask(self, q: wq.Query, deadline: Deadline) -> np.ndarray:
         if isinstance(q, wq.Every):
@@ -365,7 +468,7 @@ class MatchIndex:
         if q is wq.NullQuery:
             return self._none()
         if isinstance(q, wq.Term):
-            return self._ids_mask(self.postings(q.fieldname, q.text).ids)
+            return self._postings_mask(self.postings(q.fieldname, q.text))
         if isinstance(q, wq.ConstantScoreQuery):
             return self._mask(q.child, deadline)
         if isinstance(q, wq.And | wq.Require):
@@ -387,7 +490,7 @@ class MatchIndex:
         if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.RangeMixin):
             result = self._none()
             for btext in checked(q._btexts(self.reader), deadline):
-                result[self.postings(q.fieldname, btext).ids] = True
+                self.postings(q.fieldname, btext).mark(result)
             return result
         return self._walked(q, deadline)
 
@@ -396,14 +499,16 @@ class MatchIndex:
         for count, term in enumerate(terms):
             if count % 64 == 0:
                 deadline.check()
-            result[self.postings(term.fieldname, term.text).ids] = True
+            self.postings(term.fieldname, term.text).mark(result)
         return result
 
     def _none(self) -> np.ndarray:
         return np.zeros(self.size, dtype=bool)
 
-    def _ids_mask(self, ids: np.ndarray) -> np.ndarray:
-        return _ids_mask(self.size, ids)
+    def _postings_mask(self, postings: Postings) -> np.ndarray:
+        result = self._none()
+        postings.mark(result)
+        return result
 
     def _walked(self, q: wq.Query, deadline: Deadline) -> np.ndarray:
         """Anything else (phrases, ranges): Whoosh checks each candidate; results are cached."""
@@ -414,17 +519,34 @@ class MatchIndex:
             if found is not None:
                 shared.walks.move_to_end(key)
                 return _ids_mask(self.size, found)
-        candidates = self._terms_mask(q, deadline)
-        if candidates is not None and not candidates.any():
-            ids = np.zeros(0, dtype=np.int64)
-        else:
-            walked = _phrase_walk(q, deadline) if isinstance(q, wq.Phrase) else q
-            ids = np.fromiter(checked(walked.docs(self.searcher), deadline), dtype=np.int64)
+        ids = self._walked_ids(q, key, deadline)
         with shared.lock:
             shared.walks[key] = ids
             if len(shared.walks) > WALK_CACHE_SIZE:
                 shared.walks.popitem(last=False)
         return _ids_mask(self.size, ids)
+
+    def _walked_ids(self, q: wq.Query, key: str, deadline: Deadline) -> np.ndarray:
+        """The paragraphs q's matcher finds, walked segment by segment: a segment's answer is
+        kept in SEGMENT_CACHE, so after a commit only the new (or changed) segments are walked."""
+        candidates = self._terms_mask(q, deadline)
+        if candidates is not None and not candidates.any():
+            return np.zeros(0, dtype=np.int64)
+        walked = _phrase_walk(q, deadline) if isinstance(q, wq.Phrase) else q
+        parts = []
+        for searcher, offset in self.searcher.subsearchers or [(self.searcher, 0)]:
+            leaf = searcher.reader()
+            end = offset + leaf.doc_count_all()
+            if candidates is not None and not candidates[offset:end].any():
+                continue
+
+            def walk(searcher=searcher) -> tuple[np.ndarray]:
+                return (np.fromiter(checked(walked.docs(searcher), deadline), dtype=np.int64),)
+
+            # doc_count in the key: a deletion in the segment changes what its matcher skips
+            (found,) = _cached(leaf, ("walk", key, leaf.doc_count()), walk)
+            parts.append(found + offset)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def _terms_mask(self, q: wq.Query, deadline: Deadline) -> np.ndarray | None:
         """For a phrase, the paragraphs having all its words (None for other queries)."""
@@ -435,26 +557,83 @@ class MatchIndex:
 
     def term_mask(self, fieldname: str, text) -> np.ndarray:
         """Paragraphs containing one term."""
-        return self._ids_mask(self.postings(fieldname, text).ids)
+        return self._postings_mask(self.postings(fieldname, text))
 
     # Ranking
 
     def scores(self, q: wq.Query, deadline: Deadline = NO_DEADLINE) -> np.ndarray:
         """BM25F score per paragraph, summed over q's positive terms, as Whoosh computes it."""
         scores = np.zeros(self.size, dtype=np.float32)
-        terms = _scoring_terms(q, self.reader)
-        for fieldname, btext, boost in checked(terms, deadline):
-            postings = self.postings(fieldname, btext)
-            if not len(postings.ids):
-                continue
-            idf = self.searcher.idf(fieldname, btext)
-            avg = self.searcher.avg_field_length(fieldname) or 1
-            lengths = self.lengths(fieldname)[postings.ids]
-            tf = postings.weights
-            score = idf * (tf * (BM25_K1 + 1)) / (
-                tf + BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / avg))
-            scores[postings.ids] += boost * score
+        for number, (postings, boost) in enumerate(self._ranked_terms(q, deadline)):
+            for offset, ids, score in zip(postings.offsets, postings.local_ids,
+                                          _boosted(postings.scores, boost), strict=True):
+                if number == 0:  # 0 + x == x: the first term's scores are set, not added
+                    scores[offset:][ids] = score
+                else:
+                    scores[offset:][ids] += score
         return scores
+
+    def scores_at(self, q: wq.Query, docnums: np.ndarray, deadline: Deadline = NO_DEADLINE
+                  ) -> np.ndarray:
+        """scores(q)[docnums] (docnums ascending), the same numbers; for a few paragraphs
+        found in each term's postings instead of summed over all of them (a term with many
+        more postings than there are paragraphs is scattered and read back instead).
+
+        Each paragraph's score adds the same terms in the same order as scores(), and
+        adding 0.0 changes no sum, so the float32 results are identical."""
+        if len(docnums) * SPARSE_SCORING >= self.size:
+            return self.scores(q, deadline)[docnums]
+        scores = np.zeros(len(docnums), dtype=np.float32)
+        scratch: np.ndarray | None = None
+        for postings, boost in self._ranked_terms(q, deadline):
+            parts = list(zip(postings.offsets, postings.local_ids,
+                             _boosted(postings.scores, boost), strict=True))
+            if len(docnums) * LOOKUP_COST < sum(len(ids) for _, ids, _ in parts):
+                if scratch is None:
+                    scratch = np.zeros(self.size, dtype=np.float32)
+                for offset, ids, score in parts:
+                    scratch[offset:][ids] = score
+                scores += scratch[docnums]
+                for offset, ids, _score in parts:
+                    scratch[offset:][ids] = 0
+                continue
+            for offset, ids, score in parts:
+                low, high = np.searchsorted(docnums, (offset, offset + int(ids[-1]) + 1))
+                local = docnums[low:high] - offset
+                at = np.minimum(np.searchsorted(ids, local), len(ids) - 1)
+                found = ids[at] == local
+                scores[low:high][found] += score[at[found]]
+        return scores
+
+    def _ranked_terms(self, q: wq.Query, deadline: Deadline):
+        """(postings with scores, boost) per positive term of q, in q's order."""
+        for fieldname, btext, boost in checked(_scoring_terms(q, self.reader), deadline):
+            postings = self.ranked_postings(fieldname, btext)
+            if postings.offsets:
+                yield postings, boost
+
+    def ranked_postings(self, fieldname: str, btext: bytes) -> Postings:
+        """A term's postings with their BM25F scores (computed once per Generation: the
+        statistics they use are the same for every reader over the same segments)."""
+        postings = self.postings(fieldname, btext)
+        if postings.scores is not None or not postings.offsets:
+            return postings
+        idf = self.searcher.idf(fieldname, btext)
+        avg = self.searcher.avg_field_length(fieldname) or 1
+        lengths = self.lengths(fieldname)
+        scores = []
+        for offset, ids, tf in zip(postings.offsets, postings.local_ids, postings.weights,
+                                   strict=True):
+            length = lengths[offset:][ids]
+            scores.append(idf * (tf * (BM25_K1 + 1)) / (
+                tf + BM25_K1 * ((1 - BM25_B) + BM25_B * length / avg)))
+        ranked = postings._replace(scores=tuple(scores))
+        shared = self.shared
+        with shared.lock:
+            if shared.postings.get((fieldname, btext)) is postings:
+                shared.postings[(fieldname, btext)] = ranked
+                shared.cached_bytes += sum(score.nbytes for score in scores)
+        return ranked
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each paragraph's length in words in a field (as Whoosh stores it, approximately)."""
@@ -485,16 +664,17 @@ class MatchIndex:
         with shared.lock:
             if key not in shared.postings:
                 shared.postings[key] = found
-                shared.cached_bytes += found.ids.nbytes + found.weights.nbytes
+                shared.cached_bytes += _nbytes(found)
             while shared.cached_bytes > CACHE_BYTES and len(shared.postings) > 1:
                 _, dropped = shared.postings.popitem(last=False)
-                shared.cached_bytes -= dropped.ids.nbytes + dropped.weights.nbytes
+                shared.cached_bytes -= _nbytes(dropped)
         return found
 
     # Columns
 
-    def column(self, fieldname: str) -> Column:
-        """The facet column of a keyword field, built on first use."""
+    def column(self, fieldname: str, through: str | None = None) -> Column:
+        """The facet column of a keyword field, built on first use; through, if given,
+        names a column it may be counted through (see Column.count_through)."""
         shared = self.shared
         with shared.lock:
             column = shared.columns.get(fieldname)
@@ -502,6 +682,8 @@ class MatchIndex:
             column = self._build_column(fieldname)
             with shared.lock:
                 shared.columns[fieldname] = column
+        if through is not None and not column.through_tried:
+            column.count_through(self.column(through))
         return column
 
     def _build_column(self, fieldname: str) -> Column:
@@ -612,7 +794,18 @@ class _DeadlineMatcher(WrappingMatcher):
         return self.child.skip_to(id)
 
 
-_NO_POSTINGS = Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+def _nbytes(postings: Postings) -> int:
+    parts = (postings.local_ids, postings.weights, postings.scores or ())
+    return sum(array.nbytes for part in parts for array in part)
+
+
+def _boosted(scores: tuple[np.ndarray, ...], boost: float) -> tuple[np.ndarray, ...]:
+    # x * 1.0 == x exactly: skipping the product changes no score.
+    return scores if boost == 1.0 else tuple(boost * score for score in scores)
+
+
+_NO_POSTINGS = Postings((), (), ())
+_NO_LEAF_POSTINGS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
 def _ids_mask(size: int, ids: np.ndarray) -> np.ndarray:
@@ -669,26 +862,29 @@ def _cached(leaf, key: tuple, make) -> tuple[np.ndarray, ...]:
 
 
 def _read_postings(reader, fieldname: str, btext: bytes) -> Postings:
-    ids, weights = [], []
+    offsets, ids, weights = [], [], []
     for leaf, offset in reader.leaf_readers():
         leaf_ids, leaf_weights = _cached(leaf, ("postings", fieldname, btext),
                                          lambda leaf=leaf: _leaf_postings(leaf, fieldname, btext))
         if len(leaf_ids):
-            ids.append(leaf_ids + offset)
+            offsets.append(offset)
+            ids.append(leaf_ids)
             weights.append(leaf_weights)
     if not ids:
         return _NO_POSTINGS
-    return Postings(np.concatenate(ids), np.concatenate(weights))
+    return Postings(tuple(offsets), tuple(ids), tuple(weights))
 
 
 def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings in one segment: its document numbers (int32: a segment holds
+    fewer than 2**31) and term frequencies."""
     try:
         matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
     except (TermNotFound, KeyError):
-        return _NO_POSTINGS
+        return _NO_LEAF_POSTINGS
     if not hasattr(matcher, "_read_data"):  # not Whoosh 2.7's W3 codec: walk it
         pairs = [(docnum, weight) for docnum, weight in matcher.items_as("weight")]
-        return (np.array([p[0] for p in pairs], dtype=np.int64),
+        return (np.array([p[0] for p in pairs], dtype=np.int32),
                 np.array([p[1] for p in pairs], dtype=np.float32))
     ids, weights = [], []
     while matcher.is_active():
@@ -706,8 +902,8 @@ def _leaf_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.n
             weights.append(np.asarray(block_weights, dtype=np.float32))
         matcher._next_block()
     if not ids:
-        return _NO_POSTINGS
-    return np.concatenate(ids), np.concatenate(weights)
+        return _NO_LEAF_POSTINGS
+    return np.concatenate(ids).astype(np.int32), np.concatenate(weights)
 
 
 def _leaf_column_array(leaf, fieldname: str, column) -> np.ndarray:
@@ -869,9 +1065,10 @@ def _load_words(base: Path, _size: int) -> list[str] | None:
 
 
 def _forget_segment_lists(segment_ids: set) -> None:
-    """Drop the facet columns and word lists of segments not in segment_ids."""
+    """Drop the facet columns, word lists and stored-field readers of segments not in
+    segment_ids."""
     with _SEGMENT_COLUMNS_LOCK:
-        for cache in (_SEGMENT_COLUMNS, _SEGMENT_VOCABULARIES):
+        for cache in (_SEGMENT_COLUMNS, _SEGMENT_VOCABULARIES, _STORED_POSITIONS):
             for key in [key for key in cache if key[0] not in segment_ids]:
                 del cache[key]
 
@@ -889,6 +1086,63 @@ def _read_segment_column(leaf, fieldname: str) -> SegmentColumn:
     if not values:
         return SegmentColumn([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
     return SegmentColumn(values, np.concatenate(docs), np.concatenate(ids))
+
+
+class StoredPositions(NamedTuple):
+    """Where each paragraph's stored fields lie in a segment's stored-fields column."""
+
+    offsets: object  # array of int, from the column's start
+    lengths: object  # array of int (0: nothing stored)
+    decompress: object
+
+
+_STORED_POSITIONS: OrderedDict[tuple[str, str], StoredPositions] = OrderedDict()
+
+
+def stored_fields(searcher, docnum: int) -> dict:
+    """A paragraph's stored fields, as searcher.stored_fields(docnum) gives them.
+
+    Whoosh's reader of a segment's stored fields loads two arrays over all its paragraphs
+    (offsets and lengths: about 6 bytes a paragraph) for every searcher, and the server
+    keeps a searcher per concurrent request; here they are loaded once per segment and
+    shared, each searcher reading the bytes through its own file.
+    """
+    reader = searcher.reader()
+    leaves = reader.leaf_readers()
+    number = bisect.bisect_right([offset for _leaf, offset in leaves], docnum) - 1
+    leaf, offset = leaves[number]
+    perdoc = getattr(leaf, "_perdoc", None)
+    segment_id = _segment_id(leaf)
+    if (segment_id is None or not isinstance(perdoc, W3PerDocReader)
+            or not perdoc.has_column("_stored")):
+        return searcher.stored_fields(docnum)
+    if "_stored" not in perdoc._colfiles:
+        perdoc._colfiles["_stored"] = perdoc._get_column_file("_stored")
+    colfile, base, _length = perdoc._colfiles["_stored"]
+    positions = _stored_positions(segment_id, perdoc)
+    local = docnum - offset
+    length = positions.lengths[local]
+    if not length:
+        return {}
+    found = pickle.loads(positions.decompress(colfile.get(base + positions.offsets[local],
+                                                          length)))
+    return {name: value for name, value in (found or {}).items() if name in leaf.schema}
+
+
+def _stored_positions(segment_id: str, perdoc) -> StoredPositions:
+    key = (segment_id, "_stored")
+    with _SEGMENT_COLUMNS_LOCK:
+        found = _STORED_POSITIONS.get(key)
+        if found is not None:
+            _STORED_POSITIONS.move_to_end(key)
+            return found
+    column = perdoc.column_reader("_stored", STORED_COLUMN)._child  # reads both arrays
+    found = StoredPositions(column._offsets, column._lengths, column._decompress)
+    with _SEGMENT_COLUMNS_LOCK:
+        _STORED_POSITIONS[key] = found
+        while len(_STORED_POSITIONS) > SEGMENT_COLUMNS_KEPT:
+            _STORED_POSITIONS.popitem(last=False)
+    return found
 
 
 def match_index(searcher) -> MatchIndex:

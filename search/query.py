@@ -16,6 +16,14 @@ from itertools import islice
 import numpy as np
 from whoosh import highlight, qparser, sorting
 from whoosh import query as wq
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
 from whoosh.fields import NUMERIC
 from whoosh.support.levenshtein import distance
 from whoosh.util.times import long_to_datetime
@@ -50,10 +58,13 @@ from search.matches import (
     NO_DEADLINE,
     Deadline,
     MatchIndex,
+    Selection,
     Signatures,
     checked,
     match_index,
     near_words,
+    selection,
+    stored_fields,
 )
 
 MAX_PAGE_SIZE = 100
@@ -149,6 +160,7 @@ class Facet:
     name: str = ""
     field: str = ""
     limit: int | None = FACET_LIMIT
+    through: str | None = None  # a column whose counts give this one's (Column.count_through)
 
     def selected(self, request: SearchRequest) -> list[str]:
         raise NotImplementedError
@@ -165,13 +177,14 @@ class Facet:
         filter_query = self.filter_query(request)
         return None if filter_query is None else matches.mask(filter_query)
 
-    def counts(self, matches: MatchIndex, mask: np.ndarray, request: SearchRequest,
-               where: np.ndarray | None = None) -> tuple[dict[str, int], int]:
-        """The top values among paragraphs in mask with their counts (selected ones always
-        included), most frequent first; and the number of distinct values. where, if given,
-        is np.flatnonzero(mask)."""
-        return matches.column(self.field).counts(mask, self.limit, self.selected(request),
-                                                 where)
+    def counts(self, matches: MatchIndex, paragraphs: np.ndarray | Selection,
+               request: SearchRequest, where: np.ndarray | None = None
+               ) -> tuple[dict[str, int], int]:
+        """The top values among the paragraphs (a mask or a Selection) with their counts
+        (selected ones always included), most frequent first; and the number of distinct
+        values. where, if given, is np.flatnonzero(mask)."""
+        column = matches.column(self.field, self.through)
+        return column.counts(paragraphs, self.limit, self.selected(request), where)
 
 
 class SpeakerFacet(Facet):
@@ -196,14 +209,14 @@ class DocumentFacet(Facet):
 
 
 class YearFacet(Facet):
-    name, field, limit = "year", YEAR, None
+    name, field, limit, through = "year", YEAR, None, DOCUMENT
 
     def selected(self, request: SearchRequest) -> list[str]:
         return request.years
 
 
 class MonthFacet(Facet):
-    name, field, limit = "month", MONTH, None
+    name, field, limit, through = "month", MONTH, None, DOCUMENT
 
     def selected(self, request: SearchRequest) -> list[str]:
         return request.months
@@ -237,7 +250,7 @@ def warm_up(searcher) -> None:
     word lists."""
     matches = match_index(searcher)
     for facet in FACETS:
-        matches.column(facet.field)
+        matches.column(facet.field, facet.through)
     for fieldname in (DATE, PARAGRAPH):
         matches.numbers(fieldname)
     for fieldname in DEFAULT_FIELDS:
@@ -480,16 +493,114 @@ class MarkFormatter(highlight.Formatter):
         return f"<mark>{word}</mark>"
 
 
+class EarlierFirstScorer(highlight.BasicFragmentScorer):
+    """Whoosh's passage score (matched words, more for more distinct ones), the earlier
+    passage first among equals: Whoosh breaks ties by object address, which varies."""
+
+    def __call__(self, fragment) -> float:
+        score = super().__call__(fragment)
+        return score - fragment.startchar / (2 * len(fragment.text) + 2) if score else score
+
+
+class FastTokens:
+    """The token stream of text_analyzer() (words, lowercased, stop words kept but marked,
+    stemmed, accent-folded) in one loop, each word's indexed form looked up once per
+    process: the same tokens as the analyzer's chain of five generators, several times
+    faster, for highlighting."""
+
+    FORMS_KEPT = 200_000  # surface words whose indexed form is remembered
+
+    def __init__(self, tokenizer, stops, stemmer, charset):
+        self.expression = tokenizer.expression
+        self.stops, self.minsize, self.maxsize = stops.stops, stops.min, stops.max
+        self.stem, self.ignore = stemmer._stem, stemmer.ignore
+        self.charmap = charset.charmap
+        self.forms: dict[str, tuple[str, bool]] = {}
+
+    def form(self, word: str) -> tuple[str, bool]:
+        """A lowercased word's indexed form, and whether it is a stop word."""
+        found = self.forms.get(word)
+        if found is None:
+            stopped = not (len(word) >= self.minsize and word not in self.stops
+                           and (self.maxsize is None or len(word) <= self.maxsize))
+            text = word if stopped or word in self.ignore else self.stem(word)
+            found = (text.translate(self.charmap), stopped)
+            if len(self.forms) >= self.FORMS_KEPT:
+                self.forms.clear()
+            self.forms[word] = found
+        return found
+
+    def __call__(self, value: str, chars: bool = True, removestops: bool = False,
+                 mode: str = "", **_kwargs):
+        """Token objects as the analyzer yields them for (value, chars=True,
+        removestops=False): one Token reused, as Whoosh does."""
+        forms, form = self.forms, self.form
+        token = Token(False, chars, removestops=removestops, mode=mode)
+        for match in self.expression.finditer(value):
+            word = match.group(0).lower()
+            token.text, token.stopped = forms.get(word) or form(word)
+            token.boost = 1.0
+            token.startchar, token.endchar = match.start(), match.end()
+            yield token
+
+    def matched(self, value: str, terms: frozenset[str]) -> list[Matched]:
+        """The tokens of value whose indexed form is in terms, in order."""
+        forms, form = self.forms, self.form
+        found = []
+        for match in self.expression.finditer(value):
+            word = match.group(0).lower()
+            text = (forms.get(word) or form(word))[0]
+            if text in terms:
+                found.append(Matched(text, match.start(), match.end()))
+        return found
+
+
+class Matched:
+    """A matched word as Whoosh's fragments and formatters read it."""
+
+    __slots__ = ("text", "startchar", "endchar")
+    boost = 1.0
+
+    def __init__(self, text: str, startchar: int, endchar: int):
+        self.text, self.startchar, self.endchar = text, startchar, endchar
+
+
+def fast_tokens(analyzer):
+    """A FastTokens for an analyzer shaped like text_analyzer(), else the analyzer itself."""
+    found = _FAST_TOKENS.get(id(analyzer))
+    if found is not None and found[0] is analyzer:
+        return found[1]
+    items = list(getattr(analyzer, "items", ()))
+    shape = (RegexTokenizer, LowercaseFilter, StopFilter, StemFilter, CharsetFilter)
+    fast = analyzer
+    if (len(items) == len(shape) and not getattr(items[0], "gaps", True)
+            and all(type(item) is kind for item, kind in zip(items, shape, strict=True))):
+        fast = FastTokens(items[0], items[2], items[3], items[4])
+    if len(_FAST_TOKENS) >= 8:
+        _FAST_TOKENS.clear()
+    _FAST_TOKENS[id(analyzer)] = (analyzer, fast)
+    return fast
+
+
+_FAST_TOKENS: dict[int, tuple[object, object]] = {}
+
+
 def snippet(text: str, terms: frozenset[str], analyzer) -> str:
     """The paragraph's best passages with query words marked, or its opening when none match.
 
     Paragraphs up to SNIPPET_CHARS are shown whole: who said what needs the full sentence.
     """
     if terms:
-        fragmenter = (highlight.WholeFragmenter() if len(text) <= SNIPPET_CHARS
-                      else highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=100))
-        marked = highlight.highlight(text, terms, analyzer, fragmenter, MarkFormatter(), top=2,
-                                     scorer=highlight.BasicFragmentScorer())
+        tokens = fast_tokens(analyzer)
+        if len(text) <= SNIPPET_CHARS and isinstance(tokens, FastTokens):
+            # Whoosh's WholeFragmenter keeps only the matched words: find just those.
+            matched = tokens.matched(text, terms)
+            marked = MarkFormatter()(text, [highlight.Fragment(text, matched)]) if matched else ""
+        else:
+            fragmenter = (highlight.WholeFragmenter() if len(text) <= SNIPPET_CHARS
+                          else highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=100))
+            marked = highlight.highlight(text, terms, tokens, fragmenter, MarkFormatter(),
+                                         top=2, scorer=EarlierFirstScorer())
         if marked:
             return marked
     opening = text
@@ -550,27 +661,51 @@ def date_mask(matches: MatchIndex, searcher, request: SearchRequest) -> np.ndarr
     return mask
 
 
-def ranked_page(matches: MatchIndex, q: wq.Query, matched: np.ndarray, request: SearchRequest,
-                deadline: Deadline = NO_DEADLINE) -> list[tuple[int, float]]:
+def ranked_page(matches: MatchIndex, q: wq.Query, matched: np.ndarray | Selection,
+                request: SearchRequest, deadline: Deadline = NO_DEADLINE
+                ) -> list[tuple[int, float]]:
     """(docnum, score) of the requested page, best first (ties in index order)."""
-    docnums = np.flatnonzero(matched)
+    chosen = selection(matched)
     first = (request.page - 1) * request.page_size
-    if first >= len(docnums):
+    if first >= chosen.count:
         return []
-    scores = matches.scores(q, deadline)[docnums]
-    wanted = min(first + request.page_size, len(docnums))
-    if wanted < len(docnums):  # only the best `wanted` need sorting
-        top = np.argpartition(-scores, wanted - 1)[:wanted]
+    wanted = min(first + request.page_size, chosen.count)
+    if chosen.dense():  # rank the full-length scores, the unmatched out of the running
+        scores = np.where(chosen.mask, matches.scores(q, deadline), -np.inf)
+        return [(int(i), float(scores[i])) for i in best_first(scores, wanted)[first:]]
+    docnums = chosen.inside()
+    scores = matches.scores_at(q, docnums, deadline)
+    return [(int(docnums[i]), float(scores[i])) for i in best_first(scores, wanted)[first:]]
+
+
+SAMPLE_STEP = 16  # best_first estimates its cut from every 16th score
+
+
+def best_first(scores: np.ndarray, wanted: int) -> np.ndarray:
+    """Positions of the `wanted` highest scores, best first, ties in position order.
+
+    The wanted-th best score of every SAMPLE_STEP-th one is at most the true cut, so the
+    scores at or above it hold the best `wanted` (ties included): only those few are sorted.
+    """
+    if wanted >= len(scores):
+        top = np.arange(len(scores))
     else:
-        top = np.arange(len(docnums))
-    order = top[np.lexsort((docnums[top], -scores[top]))][first:wanted]
-    return [(int(docnums[i]), float(scores[i])) for i in order]
+        candidates = np.arange(len(scores))
+        sample = scores[::SAMPLE_STEP]
+        if len(sample) > wanted and len(scores) > 1024:
+            floor = np.partition(sample, len(sample) - wanted)[len(sample) - wanted]
+            candidates = np.flatnonzero(scores >= floor)
+        chosen = scores[candidates]
+        cut = chosen[np.argpartition(-chosen, wanted - 1)[wanted - 1]]
+        above = candidates[chosen > cut]
+        top = np.concatenate([above, candidates[chosen == cut][:wanted - len(above)]])
+    return top[np.lexsort((top, -scores[top]))]
 
 
-def dated_page(matches: MatchIndex, matched: np.ndarray, request: SearchRequest
+def dated_page(matches: MatchIndex, matched: np.ndarray | Selection, request: SearchRequest
                ) -> list[tuple[int, None]]:
     """Docnums of the requested page in date order, undated last, then reading order."""
-    docnums = np.flatnonzero(matched)
+    docnums = selection(matched).inside()
     dates = matches.numbers(DATE)[docnums]
     undated = dates == _NO_DATE
     when = np.where(undated, 0, dates).astype(np.int64)
@@ -661,21 +796,23 @@ def search(searcher, request: SearchRequest) -> dict:
     deadline = search_deadline()
     request.checked()
     q, matches, base, filters = matching(searcher, request, deadline)
-    matched = _all_of(base, filters.values())
     facets, facet_sizes = {}, {}
-    positions: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+    # Facets counting over the same paragraphs share their Selection (numbers found once).
+    selections: dict[tuple[str, ...], Selection] = {}
     for facet in FACETS:
         deadline.check()
         # A facet's own filter is left out of its counts, so other values stay selectable.
         others = tuple(name for name in filters if name != facet.name)
-        if others not in positions:  # facets counting over the same paragraphs share these
-            mask = _all_of(base, [filters[name] for name in others])
-            positions[others] = (mask, np.flatnonzero(mask))
-        mask, where = positions[others]
-        facets[facet.name], facet_sizes[facet.name] = facet.counts(matches, mask, request,
-                                                                   where)
-    total = int(matched.sum())
-    histogram = date_histogram(matches, matched, total)
+        if others not in selections:
+            selections[others] = Selection(_all_of(base, [filters[name] for name in others]))
+        facets[facet.name], facet_sizes[facet.name] = facet.counts(matches, selections[others],
+                                                                   request)
+    everything = tuple(filters)
+    matched = selections.get(everything) or Selection(_all_of(base, filters.values()))
+    total = matched.count
+    # Without a month filter, the month facet counted exactly the matches, as the histogram does.
+    months = facets[MonthFacet.name] if MonthFacet.name not in filters else None
+    histogram = date_histogram(matches, matched, total, months)
     if request.sort == "relevance":
         page = ranked_page(matches, q, matched, request, deadline)
     else:
@@ -686,7 +823,7 @@ def search(searcher, request: SearchRequest) -> dict:
     hits = []
     for docnum, score in page:
         deadline.check()
-        stored = searcher.stored_fields(docnum)
+        stored = stored_fields(searcher, docnum)
         hits.append(hit_record(stored, score, snippet(stored.get(TEXT_FIELD, ""), terms,
                                                       analyzer)))
     corrected = suggestion(searcher, q, request.q, deadline) if total < 5 else None
@@ -754,13 +891,16 @@ def matched_docnums(searcher, request: SearchRequest, limit: int
     return total, found, highlight_terms(searcher, q)
 
 
-def date_histogram(matches: MatchIndex, matched: np.ndarray, total: int) -> dict:
+def date_histogram(matches: MatchIndex, matched: np.ndarray | Selection, total: int,
+                   months: dict[str, int] | None = None) -> dict:
     """Matches per month of the document date (and per day when they all fall in one month),
-    and how many have no date ("undated")."""
-    months, _ = matches.column(MONTH).counts(matched)
+    and how many have no date ("undated"); months, if given, is the month counts of matched."""
+    chosen = selection(matched)
+    if months is None:
+        months, _ = matches.column(MONTH, MonthFacet.through).counts(chosen)
     found = {"month": dict(sorted(months.items())), "undated": total - sum(months.values())}
     if len(months) == 1:
-        dates = matches.numbers(DATE)[matched]
+        dates = matches.numbers(DATE)[chosen.mask]
         values, counts = np.unique(dates[dates != _NO_DATE], return_counts=True)
         found["day"] = {long_to_datetime(int(value)).date().isoformat(): int(count)
                         for value, count in zip(values, counts, strict=True)}

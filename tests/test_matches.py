@@ -93,3 +93,31 @@ def test_deleted_paragraphs_never_match(tmp_path):
             q = parse_query(searcher, text)
             mask = match_index(searcher).mask(q)
             assert set(np.flatnonzero(mask).tolist()) == set(searcher.docs_for_query(q))
+
+
+def test_phrase_walks_only_new_segments_after_a_commit(tmp_path):
+    """A phrase or range result is kept per segment: after a commit that only adds a
+    segment, a repeated phrase search walks that segment alone, and still finds both."""
+    from search.matches import SEGMENT_CACHE
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "first.txt").write_text("First\n\nThe harbour board met on the quay today.\n")
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    with open_index(index_dir).searcher() as searcher:
+        q = parse_query(searcher, '"harbour board"')
+        assert match_index(searcher).mask(q).sum() == 1
+    (corpus / "second.txt").write_text("Second\n\nA harbour board spokesperson said no.\n")
+    update_index([corpus], index_dir, merge=False)
+    with open_index(index_dir).searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 2
+        q = parse_query(searcher, '"harbour board"')
+        segments = [leaf.segment().segment_id() for leaf, _ in searcher.reader().leaf_readers()]
+        walked_before = {key[0] for key in SEGMENT_CACHE.entries if key[1] == "walk"}
+        assert segments[0] in walked_before  # the first segment's answer, kept from before
+        mask = match_index(searcher).mask(q)
+        assert set(np.flatnonzero(mask).tolist()) == set(searcher.docs_for_query(q))
+        assert mask.sum() == 2
+        walked = {key[0] for key in SEGMENT_CACHE.entries if key[1] == "walk"}
+        assert set(segments) <= walked
