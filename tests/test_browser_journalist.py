@@ -7,7 +7,6 @@ import io
 import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -18,6 +17,7 @@ from web import create_app
 
 from .journalist_fixtures import UNDATED_ID, build_journalist_index, write_journalist_corpus
 from .test_browser import SCREENSHOTS, VIEWPORT, Watched, browser, corpus_url, total  # noqa: F401
+from .waiting import started_server
 from .web_fixtures import live_server
 
 pytestmark = pytest.mark.browser
@@ -201,26 +201,7 @@ def test_mobile_filters_button_opens_the_facets(watched, base_url):
 
 def _served(corpus: Path, index_dir: Path):
     """`docsearch serve --watch` on a free port; returns (process, base URL)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--watch", "--port", "0",
-         "--corpus", str(corpus), "--index", str(index_dir)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    found: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stderr:
-            if match := re.search(r"serving (http://\S+?)/? ", line):
-                found.append(match[1])
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    ready.wait(120)
-    if not found:
-        process.kill()
-        pytest.fail("docsearch serve --watch did not start")
-    return process, found[0]
+    return started_server(["--watch", "--corpus", str(corpus), "--index", str(index_dir)])
 
 
 def test_feed_gains_an_entry_after_add_under_serve_watch(watched, tmp_path):

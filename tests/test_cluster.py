@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -32,7 +31,7 @@ from search.cluster import ClusterBackend, read_manifest, shard_of  # noqa: E402
 from search.engine import WhooshBackend  # noqa: E402
 from search.query import SearchRequest  # noqa: E402
 
-from .waiting import wait_for  # noqa: E402
+from .waiting import started_server, wait_for  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -373,26 +372,7 @@ def test_cli_watch_routes_an_added_and_a_deleted_file_to_their_shards(ray_cluste
 
 def served(args: list[str]) -> tuple[subprocess.Popen, str]:
     """`docsearch serve ARGS --port 0` in a new process; (the process, its base URL)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "serve", "--port", "0", *args], cwd=REPO,
-        env={**os.environ, "DOCSEARCH_SHARD_TIMEOUT_S": "120"}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True)
-    found: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stderr:
-            if match := re.search(r"serving (http://\S+?)/? ", line):
-                found.append(match[1])
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    ready.wait(180)
-    if not found:
-        process.kill()
-        pytest.fail("docsearch serve did not start")
-    return process, found[0]
+    return started_server(args, timeout=180, env={"DOCSEARCH_SHARD_TIMEOUT_S": "120"})
 
 
 def test_cli_serve_watch_over_the_cluster_shows_new_documents(ray_cluster, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from search.matches import match_index, segment_column
 from search.query import SearchRequest, search, warm_up
 from search.sync import update_index
 from web.searcher import SearcherPool
+
+from .waiting import wait_for
 
 DEADLINE_S = 120
 TOPICS = ["harbours", "orchards", "bridges", "libraries"]
@@ -31,12 +32,7 @@ def write_doc(root: Path, name: str, word: str, paragraphs: int = 1) -> None:
 
 
 def wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"not within {DEADLINE_S} s: {what}")
+    wait_for(condition, DEADLINE_S, every=0.01, what=what)
 
 
 def latest_generation(index_dir: Path) -> int:
