@@ -10,8 +10,9 @@ Uses bench/run.py's corpus and index (built with the product's pipeline; reused 
     throughput   requests/s and p50/p95/p99 with 1, 4 and 20 clients (workload queries)
     freshness    a new file dropped into the watched corpus to its first search hit, for
                  --docs documents, while 4 clients search; their p99 and failures then
-    memory       the server's RSS excluding the page cache (RssAnon, whole process tree)
-                 after each of --commits commits
+    memory       the server's RSS excluding the page cache (RssAnon summed over the process
+                 tree, and Pss_Anon, which counts shared pages once) before the first and
+                 after each of --commits commits: their spread and drift
 
 Dropped documents go to the corpus folder `live-drop/` and are removed (and unindexed) at
 the end. Figures depend on the machine's load: the load average is printed with them.
@@ -51,8 +52,10 @@ def log(message: str) -> None:
     print(f"[live {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def tree_anon_rss_mb(root_pid: int) -> float:
-    """RssAnon (resident memory that is not page cache) of a process and its children, MB."""
+def tree_anon_rss_mb(root_pid: int, key: str = "RssAnon:") -> float:
+    """RssAnon (resident memory that is not page cache) of a process and its children, MB;
+    with key="Pss_Anon:", each process's share of it instead (the workers' copy-on-write
+    pages shared with the parent counted once, not in every process)."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -67,10 +70,11 @@ def tree_anon_rss_mb(root_pid: int) -> float:
         tree |= grown
         grew = bool(grown)
     total_kb = 0
+    source = "status" if key == "RssAnon:" else "smaps_rollup"
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("RssAnon:"):
+            for line in Path(f"/proc/{pid}/{source}").read_text().splitlines():
+                if line.startswith(key):
                     total_kb += int(line.split()[1])
         except OSError:
             continue
@@ -114,8 +118,12 @@ class Server:
             return json.loads(response.read())
 
     def rss_mb(self) -> float:
-        """The server's RSS without page cache, MB."""
+        """The server's RSS without page cache, MB (every process's own sum)."""
         return tree_anon_rss_mb(self.process.pid)
+
+    def pss_mb(self) -> float:
+        """The server's anonymous memory with shared pages counted once, MB."""
+        return tree_anon_rss_mb(self.process.pid, "Pss_Anon:")
 
     def stop(self) -> None:
         """Stop the server (Ctrl+C first, so that a watcher ends cleanly)."""
@@ -293,7 +301,7 @@ def _freshness(server: Server, corpus_dir: Path, queries: list[dict],
     """Drop documents one at a time (the first --docs while 4 clients search)."""
     words = new_words(args.commits, args.seed)
     fresh: list[float] = []
-    rss = [server.rss_mb()]
+    rss, pss = [server.rss_mb()], [server.pss_mb()]
     with Clients(server, queries, 4) as clients:
         time.sleep(args.seconds)
         quiet = clients.figures()
@@ -302,6 +310,7 @@ def _freshness(server: Server, corpus_dir: Path, queries: list[dict],
             drop_document(corpus_dir, word)
             fresh.append(wait_for_hits(server, word, present=True))
             rss.append(server.rss_mb())
+            pss.append(server.pss_mb())
             time.sleep(0.5)
         busy = clients.figures(since=loaded_from)
     for word in words[args.docs:]:
@@ -309,16 +318,23 @@ def _freshness(server: Server, corpus_dir: Path, queries: list[dict],
         wait_for_hits(server, word, present=True)
         time.sleep(0.3)
         rss.append(server.rss_mb())
-    log(f"freshness {[round(f, 2) for f in fresh]}; rss {rss}")
-    base_rss = rss[1] if len(rss) > 1 else rss[0]
+        pss.append(server.pss_mb())
+    log(f"freshness {[round(f, 2) for f in fresh]}; rss {rss}; pss {pss}")
     return {
         "freshness_s": {"median": round(statistics.median(fresh), 2),
                         "max": round(max(fresh), 2), "all": [round(f, 2) for f in fresh]},
         "clients_quiet": quiet, "clients_during_commits": busy,
         "p99_ratio": round((busy["p99_ms"] or 0) / (quiet["p99_ms"] or 1e-9), 2),
-        "rss_mb": rss, "commits": len(rss) - 1,
-        "rss_growth_pct": round(100 * (max(rss[1:]) - base_rss) / base_rss, 1),
+        "rss_mb": rss, "pss_mb": pss, "commits": len(rss) - 1,
+        # flat: the spread of every reading (before the first commit and after each) over
+        # the lowest, and the drift from before the first commit to after the last
+        "rss_spread_pct": _spread_pct(rss), "pss_spread_pct": _spread_pct(pss),
+        "rss_drift_pct": round(100 * (rss[-1] - rss[0]) / rss[0], 1),
     }
+
+
+def _spread_pct(readings: list[float]) -> float:
+    return round(100 * (max(readings) - min(readings)) / min(readings), 1)
 
 
 def table(out: dict) -> str:
@@ -341,8 +357,12 @@ def table(out: dict) -> str:
         f"4 clients' p99: {out['clients_quiet']['p99_ms']} ms quiet, "
         f"{out['clients_during_commits']['p99_ms']} ms during commits "
         f"(x{out['p99_ratio']}); failures {out['clients_during_commits']['failures']}",
-        f"server RSS (no page cache) over {out['commits']} commits: {out['rss_mb'][0]} -> "
-        f"{out['rss_mb'][-1]} MB (max growth {out['rss_growth_pct']}%)",
+        f"server RSS (no page cache, processes summed) over {out['commits']} commits: "
+        f"{out['rss_mb'][0]} -> {out['rss_mb'][-1]} MB, {min(out['rss_mb'])}-"
+        f"{max(out['rss_mb'])} MB (spread {out['rss_spread_pct']}%, drift "
+        f"{out['rss_drift_pct']}%)",
+        f"  the same with shared pages counted once (Pss_Anon): {min(out['pss_mb'])}-"
+        f"{max(out['pss_mb'])} MB (spread {out['pss_spread_pct']}%)",
     ]
     return "\n".join(lines)
 

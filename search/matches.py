@@ -145,17 +145,16 @@ def selection(paragraphs: np.ndarray | Selection, where: np.ndarray | None = Non
 class Column:
     """A facet field as (paragraph, value) pairs: the values, and which paragraph has each."""
 
-    def __init__(self, values: list[str], docs: np.ndarray, value_ids: np.ndarray, size: int):
+    def __init__(self, values: list[str], docs: np.ndarray, value_ids: np.ndarray, size: int,
+                 positions: dict[str, int] | None = None):
         self.values = values
         self.size = size
         # Per paragraph, 1 + the id of its first value in sorted order (0: none); and the
         # (paragraph, value id) pairs beyond each paragraph's first value. Only these are
         # kept (the pairs are not): they are what counting reads.
-        self.first = np.zeros(size, dtype=np.int32 if len(values) < 2**31 - 1 else np.int64)
-        self.first[docs[::-1]] = value_ids[::-1] + 1
-        extra = value_ids + 1 != self.first[docs]
-        self._extra_docs, self._extra_ids = docs[extra], value_ids[extra]
-        self._positions: dict[str, int] | None = None
+        self.first, self._extra_docs, self._extra_ids = _first_values(values, docs, value_ids,
+                                                                      size)
+        self._positions = positions
         self._first_everywhere: np.ndarray | None = None
         self._through: tuple[Column, np.ndarray] | None = None
         self.through_tried = False
@@ -236,9 +235,63 @@ class Column:
         return counts, len(found)
 
     def _index_of(self, value: str) -> int | None:
+        return self.positions().get(value)
+
+    def positions(self) -> dict[str, int]:
+        """Value -> value id."""
         if self._positions is None:
             self._positions = {value: i for i, value in enumerate(self.values)}
-        return self._positions.get(value)
+        return self._positions
+
+    def extended(self, head: int, parts: list[tuple[SegmentColumn, int]], size: int) -> Column:
+        """The column of this one's first `head` paragraphs followed by segment columns
+        (each with its first paragraph's number): what a commit that adds segments needs,
+        in proportion to the new segments (plus one copy of the per-paragraph array)."""
+        known = self.positions()
+        new = sorted({value for part, _ in parts for value in part.values
+                      if value not in known})
+        values, positions = self.values, known
+        first, extra_docs, extra_ids = self.first[:head], self._extra_docs, self._extra_ids
+        kept = extra_docs < head
+        extra_docs, extra_ids = extra_docs[kept], extra_ids[kept]
+        if new:  # relabel: value ids are positions in the sorted values
+            values = sorted([*self.values, *new])
+            positions = {value: i for i, value in enumerate(values)}
+            relabel = np.array([positions[value] for value in self.values], dtype=np.int64)
+            first = np.concatenate([[0], relabel + 1])[first]
+            extra_ids = relabel[extra_ids]
+        docs = [part.docs + (offset - head) for part, offset in parts if part.values]
+        ids = [np.array([positions[v] for v in part.values], dtype=np.int64)[part.ids]
+               for part, _ in parts if part.values]
+        tail = size - head
+        if docs:
+            tail_first, tail_docs, tail_ids = _first_values(values, np.concatenate(docs),
+                                                            np.concatenate(ids), tail)
+        else:
+            tail_first, tail_docs, tail_ids = np.zeros(tail, dtype=first.dtype), (), ()
+        column = Column.__new__(Column)
+        column.values, column.size, column._positions = values, size, positions
+        column.first = np.concatenate([first, tail_first]).astype(_first_dtype(values))
+        column._extra_docs = np.concatenate([extra_docs, np.asarray(tail_docs, np.int64) + head]
+                                            ).astype(extra_docs.dtype)
+        column._extra_ids = np.concatenate([extra_ids, np.asarray(tail_ids, np.int64)]
+                                           ).astype(self._extra_ids.dtype)
+        column._first_everywhere, column._through, column.through_tried = None, None, False
+        return column
+
+
+def _first_dtype(values: list[str]):
+    return np.int32 if len(values) < 2**31 - 1 else np.int64
+
+
+def _first_values(values: list[str], docs: np.ndarray, value_ids: np.ndarray, size: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column's arrays from (paragraph, value id) pairs: per paragraph 1 + its first
+    value's id (0: none), and the pairs beyond each paragraph's first value."""
+    first = np.zeros(size, dtype=_first_dtype(values))
+    first[docs[::-1]] = value_ids[::-1] + 1
+    extra = value_ids + 1 != first[docs]
+    return first, docs[extra], value_ids[extra]
 
 
 class Signatures(NamedTuple):
@@ -292,7 +345,24 @@ class Generation:
         self.lengths: dict[str, np.ndarray] = {}
         self.vocabularies: dict[str, list[str]] = {}
         self.signatures: dict[str, Signatures] = {}
+        self.grown: dict[str, tuple[list[str], list[int], list[str]]] = {}  # see vocabulary()
         self.segments: set = set()  # ids of the segments it reads
+        self.layout: tuple[tuple, ...] = ()  # (segment id, paragraphs) per segment, in order
+        self.base: weakref.ref[Generation] | None = None  # see Generation.inherited()
+
+    def inherited(self, kind: str, name: str):
+        """(what the base Generation built under kind[name], how many leading segments and
+        paragraphs it covers), or None. The base is a live Generation over exactly this
+        one's leading segments (the previous commit, when a commit only added segments):
+        its whole-index arrays are extended by the new segments instead of rebuilt."""
+        base = self.base() if self.base is not None else None
+        if base is None:
+            return None
+        with base.lock:
+            found = getattr(base, kind).get(name)
+        if found is None:
+            return None
+        return found, len(base.layout), sum(size for _segment, size in base.layout)
 
 
 # A Generation lives as long as a MatchIndex (so a searcher) holds it, no longer: once no
@@ -307,14 +377,25 @@ def generation(reader) -> Generation:
     with _GENERATIONS_LOCK:
         found = _GENERATIONS.get(key)
         if found is None:
-            found = _GENERATIONS[key] = Generation()
+            found = Generation()
             found.segments = {part[0] for part in key}
+            found.layout = tuple(part[:2] for part in key)
+            found.base = _base_of(found.layout)
+            _GENERATIONS[key] = found
             weakref.finalize(found, SEGMENT_CACHE.prune_later)
             used = _used_segments()
         else:
             return found
     SEGMENT_CACHE.keep_only(used)
     return found
+
+
+def _base_of(layout: tuple) -> weakref.ref[Generation] | None:
+    """A live Generation over the longest leading run of layout (under _GENERATIONS_LOCK)."""
+    bases = [g for g in list(_GENERATIONS.values())
+             if 0 < len(g.layout) <= len(layout) and layout[:len(g.layout)] == g.layout
+             and g.layout[0][0] != "reader"]
+    return weakref.ref(max(bases, key=lambda g: len(g.layout))) if bases else None
 
 
 def _used_segments() -> set:
@@ -325,6 +406,21 @@ def _used_segments() -> set:
 def release_state(searcher) -> None:
     """Detach a searcher's engine state, so that it is freed with the searcher at once."""
     searcher.__dict__.pop("_docsearch_matches", None)
+
+
+def drop_caches(searcher, newer) -> None:
+    """Empty the posting and walk caches of a searcher's engine state once a newer
+    searcher's commit is published (unless both read the same segments): requests still
+    on it read again what they need, and its memory is not held beside the new one's."""
+    found = getattr(searcher, "_docsearch_matches", None)
+    kept = getattr(newer, "_docsearch_matches", None)
+    if found is None or (kept is not None and kept.shared is found.shared):
+        return
+    shared = found.shared
+    with shared.lock:
+        shared.postings.clear()
+        shared.cached_bytes = 0
+        shared.walks.clear()
 
 
 CARRY_S = 1.0  # at most this long warming a new commit with the old one's postings
@@ -641,7 +737,8 @@ class MatchIndex:
         with shared.lock:
             found = shared.lengths.get(fieldname)
         if found is None:
-            found = _LENGTH_OF_BYTE[self._column_array(f"_{fieldname}_len", LENGTHS_COLUMN)]
+            found = self._assembled("lengths", fieldname, lambda leaf: _LENGTH_OF_BYTE[
+                self._leaf_array(leaf, f"_{fieldname}_len", LENGTHS_COLUMN)], np.float32)
             with shared.lock:
                 shared.lengths[fieldname] = found
         return found
@@ -652,7 +749,8 @@ class MatchIndex:
         """A term's postings (deleted paragraphs included; masks remove them)."""
         if fieldname not in self.reader.schema:
             return _NO_POSTINGS
-        btext = text if isinstance(text, bytes) else self.reader.schema[fieldname].to_bytes(text)
+        btext = text if isinstance(text, bytes) else _term_bytes(self.reader.schema, fieldname,
+                                                                   text)
         key = (fieldname, btext)
         shared = self.shared
         with shared.lock:
@@ -687,8 +785,15 @@ class MatchIndex:
         return column
 
     def _build_column(self, fieldname: str) -> Column:
-        parts = [(segment_column(leaf, fieldname), offset)
-                 for leaf, offset in self.reader.leaf_readers()]
+        leaves = list(self.reader.leaf_readers())
+        if (inherited := self.shared.inherited("columns", fieldname)) is not None:
+            column, covered, paragraphs = inherited
+            if covered == len(leaves):
+                return column
+            return column.extended(paragraphs, [(segment_column(leaf, fieldname), offset)
+                                                for leaf, offset in leaves[covered:]],
+                                   self.size)
+        parts = [(segment_column(leaf, fieldname), offset) for leaf, offset in leaves]
         values = sorted(set().union(*(part.values for part, _offset in parts)))
         if not values:
             return Column([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), self.size)
@@ -707,16 +812,28 @@ class MatchIndex:
             found = shared.numbers.get(fieldname)
         if found is None:
             column = self.reader.schema[fieldname].column_type
-            found = self._column_array(fieldname, column).astype(np.uint64)
+            found = self._assembled("numbers", fieldname, lambda leaf: self._leaf_array(
+                leaf, fieldname, column).astype(np.uint64), np.uint64)
             with shared.lock:
                 shared.numbers[fieldname] = found
         return found
 
-    def _column_array(self, fieldname: str, column) -> np.ndarray:
-        parts = [_cached(leaf, ("column", fieldname),
-                         lambda leaf=leaf: (_leaf_column_array(leaf, fieldname, column),))[0]
-                 for leaf, _offset in self.reader.leaf_readers()]
-        return np.concatenate(parts) if parts else np.zeros(0)
+    def _leaf_array(self, leaf, fieldname: str, column) -> np.ndarray:
+        return _cached(leaf, ("column", fieldname),
+                       lambda: (_leaf_column_array(leaf, fieldname, column),))[0]
+
+    def _assembled(self, kind: str, name: str, part_of, dtype) -> np.ndarray:
+        """part_of(segment) over every segment, end to end; the leading segments' part taken
+        from the base Generation's array when it has one (Generation.inherited)."""
+        leaves = [leaf for leaf, _offset in self.reader.leaf_readers()]
+        parts = []
+        if (inherited := self.shared.inherited(kind, name)) is not None:
+            array, covered, paragraphs = inherited
+            if covered == len(leaves):
+                return array
+            parts, leaves = [array[:paragraphs]], leaves[covered:]
+        parts += [part_of(leaf) for leaf in leaves]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
     # Words
 
@@ -731,11 +848,30 @@ class MatchIndex:
         with shared.lock:
             found = shared.vocabularies.get(fieldname)
         if found is None:
+            found = self._grown_vocabulary(fieldname)
+        if found is None:
             parts = [segment_vocabulary(leaf, fieldname) for leaf, _ in self.reader.leaf_readers()]
             found = parts[0] if len(parts) == 1 else sorted(set().union(*parts))
-            with shared.lock:
-                shared.vocabularies[fieldname] = found
-        return found
+        with shared.lock:
+            return shared.vocabularies.setdefault(fieldname, found)
+
+    def _grown_vocabulary(self, fieldname: str) -> list[str] | None:
+        """The base Generation's word list with the new segments' words put in place (None
+        without a base); what was put where is noted for signatures()."""
+        inherited = self.shared.inherited("vocabularies", fieldname)
+        if inherited is None:
+            return None
+        words, covered, _paragraphs = inherited
+        leaves = list(self.reader.leaf_readers())[covered:]
+        new = sorted({word for leaf, _ in leaves for word in segment_vocabulary(leaf, fieldname)
+                      if not _has(words, word)})
+        if not new:
+            return words
+        at = [bisect.bisect_left(words, word) for word in new]
+        grown = sorted([*words, *new])  # two sorted runs: merged in one pass
+        with self.shared.lock:
+            self.shared.grown[fieldname] = (words, at, new)
+        return grown
 
     def signatures(self, fieldname: str) -> Signatures:
         """The Signatures of vocabulary(fieldname), for fuzzy words."""
@@ -743,10 +879,48 @@ class MatchIndex:
         with shared.lock:
             found = shared.signatures.get(fieldname)
         if found is None:
-            found = signatures(self.vocabulary(fieldname))
+            words = self.vocabulary(fieldname)
+            found = self._grown_signatures(fieldname, words)
+            if found is None:
+                found = signatures(words)
             with shared.lock:
                 shared.signatures[fieldname] = found
         return found
+
+    def _grown_signatures(self, fieldname: str, words: list[str]) -> Signatures | None:
+        """The base Generation's signatures with the new words' put in place, when this
+        word list is the base's (grown or not); else None."""
+        inherited = self.shared.inherited("signatures", fieldname)
+        if inherited is None:
+            return None
+        base_signatures = inherited[0]
+        with self.shared.lock:
+            grown = self.shared.grown.get(fieldname)
+        base_words = self.shared.inherited("vocabularies", fieldname)
+        if base_words is None:
+            return None
+        if grown is None:
+            return base_signatures if words is base_words[0] else None
+        was, at, new = grown
+        if was is not base_words[0] or len(words) != len(was) + len(new):
+            return None
+        added = signatures(new)
+        return Signatures(np.insert(base_signatures.lengths, at, added.lengths),
+                          np.insert(base_signatures.letters, at, added.letters))
+
+
+def _term_bytes(schema, fieldname: str, text) -> bytes:
+    """A term's indexed bytes; QueryError for a value the field cannot hold (date:"")."""
+    try:
+        return schema[fieldname].to_bytes(text)
+    except Exception as exc:  # Whoosh raises a bare Exception for an unparseable date
+        raise QueryError(f"'{text}' is not a value {fieldname}: can hold") from exc
+
+
+def _has(words: list[str], word: str) -> bool:
+    """Whether a sorted word list holds word."""
+    at = bisect.bisect_left(words, word)
+    return at < len(words) and words[at] == word
 
 
 def _phrase_walk(q: wq.Phrase, deadline: Deadline) -> wq.Query:

@@ -44,6 +44,16 @@ def return_freed_memory() -> bool:
         return False
 
 
+def trim_heap() -> bool:
+    """Give the heap's free pages back to the system (glibc's malloc_trim; whether it
+    could): called after a commit's old engine state is freed, so that the many small
+    arrays it held do not stay counted in the process's memory."""
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
 def default_workers() -> int:
     """As many workers as cores this process may use, at most 4."""
     try:

@@ -132,6 +132,29 @@ def test_run_end_to_end_on_a_tiny_corpus(tmp_path):
     assert "docsearch benchmark" in run.table(again)
 
 
+def test_live_bench_end_to_end_on_a_tiny_corpus(tmp_path):
+    """bench/live.py through real servers, briefly: every figure the README quotes is there,
+    each dropped document was found, and the corpus is left as it was."""
+    from bench import live
+
+    argv = ["--paragraphs", "300", "--workdir", str(tmp_path), "--json", "--seconds", "0.5",
+            "--warm", "0.5", "--docs", "2", "--commits", "3", "--serve-args", "--workers 2"]
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert live.main(argv) == 0
+    out = json.loads(buffer.getvalue())
+    assert out["startup_s"] > 0 and out["startup_watch_s"] > 0
+    assert sorted(out["throughput"]) == ["1", "20", "4"]
+    for figures in out["throughput"].values():
+        assert figures["requests"] > 0 and figures["failures"] == 0
+    assert len(out["freshness_s"]["all"]) == 2 and out["freshness_s"]["median"] > 0
+    assert out["commits"] == 3 and len(out["rss_mb"]) == len(out["pss_mb"]) == 4
+    assert 0 < min(out["pss_mb"]) <= min(out["rss_mb"])  # shared pages counted once
+    assert out["rss_spread_pct"] >= 0 and out["clients_during_commits"]["failures"] == 0
+    assert not (tmp_path / "corpus-300" / live.DROP_FOLDER).exists()
+    assert "freshness" in live.table(out)
+
+
 # --- bench/extraction.py ------------------------------------------------------------------------
 
 SHARED_SCORER = Path(__file__).resolve().parents[2] / "shared" / "realnews" / "score.py"

@@ -45,7 +45,7 @@ ADVERSARIAL = [
     '"unbalanced', 'say "one" "two', "(((", ")))", "[[[", "]]]", "{x TO", "(a OR (b AND",
     "*", "?", "**", "*?*", "a*", "*a", "?a*", "s*", "*e*", "speaker:*", "org:?*", "title:*",
     "date:[0 TO 99999999]", "date:[19000101 TO 30000101]", "year:[0 TO 9999]",
-    "year:[* TO *]", "text:[a TO zzzz]", "text:[a TO]", "[TO]", "date:[now TO]", "date:>0",
+    "year:[* TO *]", "text:[a TO zzzz]", "text:[a TO]", "[TO]", "date:[now TO]", "date:>0", 'date:""', "date:x", 'year:""',
     "x" * 10_000, "russia " * 1500, "a* " * 150, ("(" * 500) + "x" + (")" * 500),
     "syria~", "syria~99", "sy~1/1", "ceasefire^999999999999", "ceasefire^-1", '"a b"~99999',
     "\u200f\u202erussia\u202c", "\x00", "rus\x00sia", "\ud800", "russia \udfff",

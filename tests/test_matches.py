@@ -121,3 +121,67 @@ def test_phrase_walks_only_new_segments_after_a_commit(tmp_path):
         assert mask.sum() == 2
         walked = {key[0] for key in SEGMENT_CACHE.entries if key[1] == "walk"}
         assert set(segments) <= walked
+
+
+def _engine_state(searcher) -> dict:
+    """Everything warm_up builds for a searcher, as plain arrays and lists."""
+    from search.query import warm_up
+
+    warm_up(searcher)
+    shared = match_index(searcher).shared
+    state = {f"numbers {k}": v.tolist() for k, v in shared.numbers.items()}
+    state |= {f"lengths {k}": v.tolist() for k, v in shared.lengths.items()}
+    state |= {f"words {k}": list(v) for k, v in shared.vocabularies.items()}
+    state |= {f"signatures {k}": (v.lengths.tolist(), v.letters.tolist())
+              for k, v in shared.signatures.items()}
+    for name, column in shared.columns.items():
+        everything = np.ones(column.size, dtype=bool)
+        state[f"column {name}"] = (column.values, column.first.tolist(),
+                                   sorted(zip(column._extra_docs.tolist(),
+                                              column._extra_ids.tolist(), strict=True)),
+                                   column.counts(everything))
+    return state
+
+
+def _has_base(searcher) -> bool:
+    base = match_index(searcher).shared.base
+    return base is not None and base() is not None
+
+
+@pytest.mark.parametrize("change", ["new values", "known values", "an edited document"])
+def test_a_commit_extends_the_previous_engine_state_exactly(tmp_path, change):
+    """After a commit that adds a segment, a new searcher's whole-index arrays are the
+    previous commit's extended by the new segment: the same as built from scratch."""
+    import gc
+
+    from search.matches import release_state
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    text = {
+        "new values": 'Zebra Quarterly\n\n"We will not wait," said Abigail Aardman, the '
+                      "chief executive of Aardvark Holdings, on 3 March 2024.\n",
+        "known values": "Rates\n\nThe central bank said rates would stay where they are.\n",
+    }
+    if change == "an edited document":
+        target = sorted(corpus.glob("*.txt"))[0]
+        target.write_text(target.read_text() + "\n\nA late paragraph about aardvarks.\n")
+    else:
+        (corpus / "zz_new.txt").write_text(text[change])
+    ix = open_index(index_dir)
+    with ix.searcher() as before:
+        _engine_state(before)
+        update_index([corpus], index_dir, merge=False)
+        after = open_index(index_dir).searcher()
+        assert len(after.reader().leaf_readers()) == len(before.reader().leaf_readers()) + 1
+        incremental = _engine_state(after)
+        extended = _has_base(after)  # built from the previous commit's state
+        release_state(before)
+    release_state(after)
+    gc.collect()
+    from_scratch = not _has_base(after)
+    assert extended and from_scratch
+    assert _engine_state(after) == incremental
+    after.close()

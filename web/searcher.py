@@ -17,8 +17,9 @@ from whoosh.searching import Searcher
 
 from search.errors import DocsearchError, IndexStateError
 from search.index import LiveIndex, open_index, reading
-from search.matches import Deadline, carry_postings, release_state
+from search.matches import Deadline, carry_postings, drop_caches, release_state
 from search.query import SearchRequest, matching, warm_up
+from search.serving import trim_heap
 
 log = logging.getLogger(__name__)
 
@@ -183,12 +184,15 @@ class SearcherPool:
                     searcher.close()
                     raise
             self._version = Version(_generation_of(searcher), searcher)
+            published = self._version
             log.debug("published generation %d in %.3f s (warm-up %.3f s, %d terms carried, "
                       "%d searches replayed)", self._version.generation,
                       time.perf_counter() - began, warmed - began, carried, replayed)
         if current is not None:
+            drop_caches(current.searcher, published.searcher)
             release_state(current.searcher)
             current.searcher.close()
+            trim_heap()
         return True
 
     def note_search(self, key: bytes, search_request: SearchRequest) -> None:
