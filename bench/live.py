@@ -12,7 +12,8 @@ Uses bench/run.py's corpus and index (built with the product's pipeline; reused 
                  --docs documents, while 4 clients search; their p99 and failures then
     memory       the server's RSS excluding the page cache (RssAnon summed over the process
                  tree, and Pss_Anon, which counts shared pages once) before the first and
-                 after each of --commits commits: their spread and drift
+                 0.5 s after each of --commits commits (4 clients searching throughout):
+                 their spread and drift; and the highest RssAnon sampled in between
 
 Dropped documents go to the corpus folder `live-drop/` and are removed (and unindexed) at
 the end. Figures depend on the machine's load: the load average is printed with them.
@@ -302,35 +303,57 @@ def _freshness(server: Server, corpus_dir: Path, queries: list[dict],
     words = new_words(args.commits, args.seed)
     fresh: list[float] = []
     rss, pss = [server.rss_mb()], [server.pss_mb()]
-    with Clients(server, queries, 4) as clients:
+    with Clients(server, queries, 4) as clients, PeakMemory(server) as peak:
         time.sleep(args.seconds)
         quiet = clients.figures()
         loaded_from = time.monotonic()
         for word in words[:args.docs]:
             drop_document(corpus_dir, word)
             fresh.append(wait_for_hits(server, word, present=True))
+            time.sleep(0.5)  # every worker moves to the commit; the old state is freed
             rss.append(server.rss_mb())
             pss.append(server.pss_mb())
-            time.sleep(0.5)
         busy = clients.figures(since=loaded_from)
-    for word in words[args.docs:]:
-        drop_document(corpus_dir, word)
-        wait_for_hits(server, word, present=True)
-        time.sleep(0.3)
-        rss.append(server.rss_mb())
-        pss.append(server.pss_mb())
-    log(f"freshness {[round(f, 2) for f in fresh]}; rss {rss}; pss {pss}")
+        for word in words[args.docs:]:
+            drop_document(corpus_dir, word)
+            wait_for_hits(server, word, present=True)
+            time.sleep(0.5)
+            rss.append(server.rss_mb())
+            pss.append(server.pss_mb())
+    log(f"freshness {[round(f, 2) for f in fresh]}; rss {rss}; pss {pss}; peak {peak.mb}")
     return {
         "freshness_s": {"median": round(statistics.median(fresh), 2),
                         "max": round(max(fresh), 2), "all": [round(f, 2) for f in fresh]},
         "clients_quiet": quiet, "clients_during_commits": busy,
         "p99_ratio": round((busy["p99_ms"] or 0) / (quiet["p99_ms"] or 1e-9), 2),
-        "rss_mb": rss, "pss_mb": pss, "commits": len(rss) - 1,
+        "rss_mb": rss, "pss_mb": pss, "commits": len(rss) - 1, "rss_peak_mb": peak.mb,
         # flat: the spread of every reading (before the first commit and after each) over
         # the lowest, and the drift from before the first commit to after the last
         "rss_spread_pct": _spread_pct(rss), "pss_spread_pct": _spread_pct(pss),
         "rss_drift_pct": round(100 * (rss[-1] - rss[0]) / rss[0], 1),
     }
+
+
+class PeakMemory:
+    """The highest server RSS (RssAnon summed) seen while it runs, sampled every 0.1 s: the
+    moments between two commits' readings, when an old and a new state coexist."""
+
+    def __init__(self, server: Server):
+        self.server, self.mb = server, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.mb = max(self.mb, self.server.rss_mb())
 
 
 def _spread_pct(readings: list[float]) -> float:
@@ -360,7 +383,7 @@ def table(out: dict) -> str:
         f"server RSS (no page cache, processes summed) over {out['commits']} commits: "
         f"{out['rss_mb'][0]} -> {out['rss_mb'][-1]} MB, {min(out['rss_mb'])}-"
         f"{max(out['rss_mb'])} MB (spread {out['rss_spread_pct']}%, drift "
-        f"{out['rss_drift_pct']}%)",
+        f"{out['rss_drift_pct']}%); highest between readings {out['rss_peak_mb']} MB",
         f"  the same with shared pages counted once (Pss_Anon): {min(out['pss_mb'])}-"
         f"{max(out['pss_mb'])} MB (spread {out['pss_spread_pct']}%)",
     ]

@@ -382,12 +382,27 @@ def generation(reader) -> Generation:
             found.layout = tuple(part[:2] for part in key)
             found.base = _base_of(found.layout)
             _GENERATIONS[key] = found
-            weakref.finalize(found, SEGMENT_CACHE.prune_later)
+            weakref.finalize(found, _freed_one)
             used = _used_segments()
         else:
             return found
     SEGMENT_CACHE.keep_only(used)
     return found
+
+
+_FREED = {"since_asked": False}  # set by the garbage collector: no locks
+
+
+def _freed_one() -> None:
+    SEGMENT_CACHE.prune_later()
+    _FREED["since_asked"] = True
+
+
+def generations_freed() -> bool:
+    """Whether an engine state was freed since the last call (then its memory can be given
+    back to the system: search.serving.trim_heap)."""
+    freed, _FREED["since_asked"] = _FREED["since_asked"], False
+    return freed
 
 
 def _base_of(layout: tuple) -> weakref.ref[Generation] | None:
@@ -406,21 +421,6 @@ def _used_segments() -> set:
 def release_state(searcher) -> None:
     """Detach a searcher's engine state, so that it is freed with the searcher at once."""
     searcher.__dict__.pop("_docsearch_matches", None)
-
-
-def drop_caches(searcher, newer) -> None:
-    """Empty the posting and walk caches of a searcher's engine state once a newer
-    searcher's commit is published (unless both read the same segments): requests still
-    on it read again what they need, and its memory is not held beside the new one's."""
-    found = getattr(searcher, "_docsearch_matches", None)
-    kept = getattr(newer, "_docsearch_matches", None)
-    if found is None or (kept is not None and kept.shared is found.shared):
-        return
-    shared = found.shared
-    with shared.lock:
-        shared.postings.clear()
-        shared.cached_bytes = 0
-        shared.walks.clear()
 
 
 CARRY_S = 1.0  # at most this long warming a new commit with the old one's postings

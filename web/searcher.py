@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 
 from search.errors import DocsearchError, IndexStateError
 from search.index import LiveIndex, open_index, reading
-from search.matches import Deadline, carry_postings, drop_caches, release_state
+from search.matches import Deadline, carry_postings, generations_freed, release_state
 from search.query import SearchRequest, matching, warm_up
 from search.serving import trim_heap
 
@@ -184,15 +184,12 @@ class SearcherPool:
                     searcher.close()
                     raise
             self._version = Version(_generation_of(searcher), searcher)
-            published = self._version
             log.debug("published generation %d in %.3f s (warm-up %.3f s, %d terms carried, "
                       "%d searches replayed)", self._version.generation,
                       time.perf_counter() - began, warmed - began, carried, replayed)
         if current is not None:
-            drop_caches(current.searcher, published.searcher)
             release_state(current.searcher)
             current.searcher.close()
-            trim_heap()
         return True
 
     def note_search(self, key: bytes, search_request: SearchRequest) -> None:
@@ -274,6 +271,8 @@ def _follow(ref: weakref.ref, stop: threading.Event) -> None:
             return
         try:
             pool.warm_next()
+            if generations_freed():  # a commit's old state, once its last request ended
+                trim_heap()
         except DocsearchError as exc:  # no or a damaged index: requests report it
             log.debug("the warmer could not read the index: %s", exc)
         except Exception:
