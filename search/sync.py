@@ -19,7 +19,7 @@ from pathlib import Path
 
 from whoosh.util import fib
 from whoosh.util.filelock import try_for
-from whoosh.writing import CLEAR, MERGE_SMALL, NO_MERGE
+from whoosh.writing import CLEAR, NO_MERGE
 
 from search import derived, manifest
 from search.documents import (
@@ -293,8 +293,9 @@ def build_index(roots: Iterable[Path], index_dir: Path, progress: Progress | Non
 
 
 def merge_small_segments(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> bool:
-    """Merge the index's small segments, as a commit's MERGE_SMALL would, in a commit of
-    their own (the document table carried over); whether there was anything to merge."""
+    """Merge the index's small segments, as commits with Whoosh's MERGE_SMALL would
+    (merge_small), in a commit of their own (the document table carried over); whether
+    there was anything to merge."""
     index_dir = Path(index_dir)
     with writer_lock(index_dir, wait):
         try:
@@ -307,7 +308,7 @@ def merge_small_segments(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> bool:
         except OSError as exc:
             raise write_failure(index_dir, exc) from exc
         try:
-            writer.commit(mergetype=MERGE_SMALL)
+            writer.commit(mergetype=merge_small)
         except BaseException:
             if not writer.is_closed:
                 abandon_writer(writer)
@@ -320,6 +321,41 @@ def merge_small_segments(index_dir: Path, wait: float = DEFAULT_WAIT_S) -> bool:
                     manifest.index_files(index_dir, generation)), known)
             derived.write_for_new_segments(ix)
     return True
+
+
+def merge_small(writer, segments: list) -> list:
+    """A Whoosh merge policy: MERGE_SMALL applied until it finds nothing more, in one merge.
+    Whoosh's policy merges the five smallest segments per commit, so a burst of one-file
+    commits (a watched folder) left dozens of tiny segments, each one more set of files
+    every searcher opens; this merges all that it would merge over the next commits."""
+    from whoosh.reading import SegmentReader
+
+    merged = _merged_by_small_policy(segments)
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment not in merged]
+
+
+def _merged_by_small_policy(segments: list) -> list:
+    """The segments repeated MERGE_SMALL merges would fold together."""
+    groups = sorted(([segment] for segment in segments), key=_group_size)
+    while True:
+        total, point = 0, None
+        for i, group in enumerate(groups):
+            total += _group_size(group)
+            if i > 3 and total < fib(i + 5):
+                point = i
+                break
+        if point is None:
+            return [segment for group in groups if len(group) > 1 for segment in group]
+        folded = [segment for group in groups[:point + 1] for segment in group]
+        groups = sorted([*groups[point + 1:], folded], key=_group_size)
+
+
+def _group_size(group: list) -> int:
+    return sum(max(0, segment.doc_count_all()) for segment in group)
 
 
 def would_merge(segments: list) -> bool:
@@ -387,7 +423,7 @@ def _apply(ix, changes: Changes, report: IndexReport, progress: Progress | None,
         else:
             writer, segments = _add_in_turn(ix, writer, todo, report, progress, wait)
         if writer is not None:
-            base_merge = CLEAR if rebuild else MERGE_SMALL if merge else NO_MERGE
+            base_merge = CLEAR if rebuild else merge_small if merge else NO_MERGE
             writer.commit(mergetype=lambda w, existing: base_merge(w, existing) + segments)
             report.committed = True
     except BaseException:

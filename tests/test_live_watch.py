@@ -136,6 +136,23 @@ def test_small_segments_are_merged_when_quiet_and_the_table_stays_valid(
                for i in range(6))
 
 
+def test_one_merge_folds_a_burst_of_one_file_commits(corpus, tmp_path):
+    """Whoosh's MERGE_SMALL merges five segments a commit; after a burst of 30 one-file
+    commits, one merge leaves no small segments to merge (each is files every searcher
+    opens: a long-watched folder ran out of descriptors), and every document is found."""
+    index_dir = tmp_path / "ix"
+    update_index([corpus], index_dir)
+    for i in range(30):
+        new = write_doc(corpus / f"burst{i}.txt", f"Burst {i}", f"silos{i}x")
+        update_index([corpus], index_dir, only=[new], merge=False)
+    many = segment_count(index_dir)
+    assert many >= 30
+    assert sync.merge_small_segments(index_dir)
+    assert segment_count(index_dir) <= 3
+    assert not sync.would_merge(open_index(index_dir)._segments())
+    assert all(documents_with(index_dir, f"silos{i}x") == {f"burst{i}.txt"} for i in range(30))
+
+
 def test_merging_nothing_commits_nothing(corpus, tmp_path):
     index_dir = tmp_path / "ix"
     update_index([corpus], index_dir)
