@@ -301,25 +301,25 @@ def _freshness(server: Server, corpus_dir: Path, queries: list[dict],
                args: argparse.Namespace) -> dict:
     """Drop documents one at a time (the first --docs while 4 clients search)."""
     words = new_words(args.commits, args.seed)
-    fresh: list[float] = []
     rss, pss = [server.rss_mb()], [server.pss_mb()]
+
+    def commit(word: str) -> float:
+        """Drop a document; seconds to its first hit (memory read once it has settled)."""
+        drop_document(corpus_dir, word)
+        seconds = wait_for_hits(server, word, present=True)
+        time.sleep(0.5)  # every worker moves to the commit; the old state is freed
+        rss.append(server.rss_mb())
+        pss.append(server.pss_mb())
+        return seconds
+
     with Clients(server, queries, 4) as clients, PeakMemory(server) as peak:
         time.sleep(args.seconds)
         quiet = clients.figures()
         loaded_from = time.monotonic()
-        for word in words[:args.docs]:
-            drop_document(corpus_dir, word)
-            fresh.append(wait_for_hits(server, word, present=True))
-            time.sleep(0.5)  # every worker moves to the commit; the old state is freed
-            rss.append(server.rss_mb())
-            pss.append(server.pss_mb())
+        fresh = [commit(word) for word in words[:args.docs]]
         busy = clients.figures(since=loaded_from)
         for word in words[args.docs:]:
-            drop_document(corpus_dir, word)
-            wait_for_hits(server, word, present=True)
-            time.sleep(0.5)
-            rss.append(server.rss_mb())
-            pss.append(server.pss_mb())
+            commit(word)
     log(f"freshness {[round(f, 2) for f in fresh]}; rss {rss}; pss {pss}; peak {peak.mb}")
     return {
         "freshness_s": {"median": round(statistics.median(fresh), 2),

@@ -145,15 +145,17 @@ def selection(paragraphs: np.ndarray | Selection, where: np.ndarray | None = Non
 class Column:
     """A facet field as (paragraph, value) pairs: the values, and which paragraph has each."""
 
-    def __init__(self, values: list[str], docs: np.ndarray, value_ids: np.ndarray, size: int,
-                 positions: dict[str, int] | None = None):
+    def __init__(self, values: list[str], docs: np.ndarray, value_ids: np.ndarray, size: int):
+        self._hold(values, size, *_first_values(values, docs, value_ids, size))
+
+    def _hold(self, values: list[str], size: int, first: np.ndarray, extra_docs: np.ndarray,
+              extra_ids: np.ndarray, positions: dict[str, int] | None = None) -> None:
         self.values = values
         self.size = size
         # Per paragraph, 1 + the id of its first value in sorted order (0: none); and the
         # (paragraph, value id) pairs beyond each paragraph's first value. Only these are
         # kept (the pairs are not): they are what counting reads.
-        self.first, self._extra_docs, self._extra_ids = _first_values(values, docs, value_ids,
-                                                                      size)
+        self.first, self._extra_docs, self._extra_ids = first, extra_docs, extra_ids
         self._positions = positions
         self._first_everywhere: np.ndarray | None = None
         self._through: tuple[Column, np.ndarray] | None = None
@@ -270,13 +272,13 @@ class Column:
         else:
             tail_first, tail_docs, tail_ids = np.zeros(tail, dtype=first.dtype), (), ()
         column = Column.__new__(Column)
-        column.values, column.size, column._positions = values, size, positions
-        column.first = np.concatenate([first, tail_first]).astype(_first_dtype(values))
-        column._extra_docs = np.concatenate([extra_docs, np.asarray(tail_docs, np.int64) + head]
-                                            ).astype(extra_docs.dtype)
-        column._extra_ids = np.concatenate([extra_ids, np.asarray(tail_ids, np.int64)]
-                                           ).astype(self._extra_ids.dtype)
-        column._first_everywhere, column._through, column.through_tried = None, None, False
+        column._hold(
+            values, size, np.concatenate([first, tail_first]).astype(_first_dtype(values)),
+            np.concatenate([extra_docs, np.asarray(tail_docs, np.int64) + head]
+                           ).astype(extra_docs.dtype),
+            np.concatenate([extra_ids, np.asarray(tail_ids, np.int64)]
+                           ).astype(self._extra_ids.dtype),
+            positions)
         return column
 
 
@@ -785,15 +787,14 @@ class MatchIndex:
         return column
 
     def _build_column(self, fieldname: str) -> Column:
-        leaves = list(self.reader.leaf_readers())
-        if (inherited := self.shared.inherited("columns", fieldname)) is not None:
-            column, covered, paragraphs = inherited
-            if covered == len(leaves):
+        if (extending := self._extending("columns", fieldname)) is not None:
+            column, paragraphs, leaves = extending
+            if not leaves:
                 return column
             return column.extended(paragraphs, [(segment_column(leaf, fieldname), offset)
-                                                for leaf, offset in leaves[covered:]],
-                                   self.size)
-        parts = [(segment_column(leaf, fieldname), offset) for leaf, offset in leaves]
+                                                for leaf, offset in leaves], self.size)
+        parts = [(segment_column(leaf, fieldname), offset)
+                 for leaf, offset in self.reader.leaf_readers()]
         values = sorted(set().union(*(part.values for part, _offset in parts)))
         if not values:
             return Column([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), self.size)
@@ -818,6 +819,15 @@ class MatchIndex:
                 shared.numbers[fieldname] = found
         return found
 
+    def _extending(self, kind: str, name: str):
+        """(the base Generation's kind[name], how many paragraphs it covers, the (leaf,
+        offset) of the segments after them), or None (Generation.inherited)."""
+        inherited = self.shared.inherited(kind, name)
+        if inherited is None:
+            return None
+        found, covered, paragraphs = inherited
+        return found, paragraphs, list(self.reader.leaf_readers())[covered:]
+
     def _leaf_array(self, leaf, fieldname: str, column) -> np.ndarray:
         return _cached(leaf, ("column", fieldname),
                        lambda: (_leaf_column_array(leaf, fieldname, column),))[0]
@@ -825,14 +835,13 @@ class MatchIndex:
     def _assembled(self, kind: str, name: str, part_of, dtype) -> np.ndarray:
         """part_of(segment) over every segment, end to end; the leading segments' part taken
         from the base Generation's array when it has one (Generation.inherited)."""
-        leaves = [leaf for leaf, _offset in self.reader.leaf_readers()]
-        parts = []
-        if (inherited := self.shared.inherited(kind, name)) is not None:
-            array, covered, paragraphs = inherited
-            if covered == len(leaves):
+        parts, leaves = [], list(self.reader.leaf_readers())
+        if (extending := self._extending(kind, name)) is not None:
+            array, paragraphs, leaves = extending
+            if not leaves:
                 return array
-            parts, leaves = [array[:paragraphs]], leaves[covered:]
-        parts += [part_of(leaf) for leaf in leaves]
+            parts = [array[:paragraphs]]
+        parts += [part_of(leaf) for leaf, _offset in leaves]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
     # Words
@@ -858,11 +867,10 @@ class MatchIndex:
     def _grown_vocabulary(self, fieldname: str) -> list[str] | None:
         """The base Generation's word list with the new segments' words put in place (None
         without a base); what was put where is noted for signatures()."""
-        inherited = self.shared.inherited("vocabularies", fieldname)
-        if inherited is None:
+        extending = self._extending("vocabularies", fieldname)
+        if extending is None:
             return None
-        words, covered, _paragraphs = inherited
-        leaves = list(self.reader.leaf_readers())[covered:]
+        words, _paragraphs, leaves = extending
         new = sorted({word for leaf, _ in leaves for word in segment_vocabulary(leaf, fieldname)
                       if not _has(words, word)})
         if not new:

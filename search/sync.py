@@ -360,12 +360,7 @@ def _group_size(group: list) -> int:
 
 def would_merge(segments: list) -> bool:
     """Whether Whoosh's MERGE_SMALL policy finds small segments to merge among these."""
-    total = 0
-    for i, segment in enumerate(sorted(segments, key=lambda s: s.doc_count_all())):
-        total += max(0, segment.doc_count_all())
-        if i > 3 and total < fib(i + 5):
-            return True
-    return False
+    return bool(_merged_by_small_policy(segments))
 
 
 def write_failure(index_dir: Path, exc: OSError) -> IndexStateError:
